@@ -15,7 +15,6 @@ const ROWS_PER_INSERT: usize = 500;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let connection = manager.get_connection();
-        let backend = manager.get_database_backend();
 
         let communes = reference::communes().map_err(DbErr::Migration)?;
         for chunk in communes.chunks(ROWS_PER_INSERT) {
@@ -48,7 +47,7 @@ impl MigrationTrait for Migration {
                     commune.longitude.into(),
                 ]);
             }
-            connection.execute(backend.build(&insert)).await?;
+            connection.execute(&insert).await?;
         }
 
         let skills = reference::skills().map_err(DbErr::Migration)?;
@@ -88,7 +87,7 @@ impl MigrationTrait for Migration {
                     skill.search_text().into(),
                 ]);
             }
-            connection.execute(backend.build(&insert)).await?;
+            connection.execute(&insert).await?;
         }
         Ok(())
     }

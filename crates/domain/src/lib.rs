@@ -4,6 +4,7 @@
 //! constructor that refuses what is invalid; the rest of the code holds the type and never
 //! checks again. This crate does no I/O.
 
+pub mod catalogue;
 mod enums;
 mod error;
 mod ids;
@@ -11,6 +12,7 @@ mod identifiers;
 mod text;
 mod values;
 
+pub use catalogue::Reader;
 pub use enums::{Locale, MemberRole, Modality, OfferStatus, Visibility};
 pub use error::ValidationError;
 pub use ids::{OrganisationId, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId, UserId};

@@ -1,1 +1,141 @@
+//! Passerelle's storage layer: the only crate that speaks sea-orm.
+//!
+//! It connects to SQLite (the embedded default) or PostgreSQL (production), runs the
+//! migrations, and hands out domain records; callers never see an entity or a SQL error.
 
+pub mod demo;
+mod entities;
+mod error;
+mod pagination;
+mod reading;
+mod records;
+
+use std::time::Duration;
+
+use passerelle_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+pub use error::StoreError;
+pub use pagination::{OfferCursor, Page, PageRequest};
+pub use reading::{OfferFilter, OfferOrder};
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// Recognises the engine of a database URL, or says which forms are accepted.
+    pub fn of_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(StoreError::InvalidUrl(format!(
+                "unsupported database URL {:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE",
+                redact(url)
+            )))
+        }
+    }
+}
+
+/// A URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The database behind the marketplace.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    engine: Engine,
+}
+
+impl Store {
+    /// Opens a connection pool. SQLite is set up for a server: write-ahead log, a busy timeout,
+    /// foreign keys enforced and full syncs, so that concurrent writers wait instead of failing
+    /// and an acknowledged write survives the process being killed.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let engine = Engine::of_url(url)?;
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        match engine {
+            Engine::Sqlite => {
+                options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|sqlite| {
+                    sqlite
+                        .create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .busy_timeout(Duration::from_secs(15))
+                        .foreign_keys(true)
+                });
+            }
+            Engine::Postgres => {
+                options.max_connections(16).min_connections(1);
+            }
+        }
+        let db = Database::connect(options).await.map_err(|error| StoreError::Unavailable {
+            url: redact(url),
+            reason: error.to_string(),
+        })?;
+        Ok(Self { db, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Applies the migrations that have not run yet (schema and reference data).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers and every migration of this build has been applied.
+    pub async fn check_ready(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        let pending = Migrator::get_pending_migrations(&self.db).await?;
+        if !pending.is_empty() {
+            return Err(StoreError::MigrationsPending(pending.len()));
+        }
+        Ok(())
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so a
+    /// second writer waits on the busy timeout instead of failing when it upgrades its lock.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.engine == Engine::Sqlite).then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
+    }
+
+    pub(crate) fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+}

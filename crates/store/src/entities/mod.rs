@@ -1,0 +1,13 @@
+//! sea-orm entities, one per table; private to the store, which hands out domain records.
+
+pub mod commune;
+pub mod membership;
+pub mod organisation;
+pub mod organisation_skill;
+pub mod profile_skill;
+pub mod skill;
+pub mod skill_profile;
+pub mod taught_skill;
+pub mod training_offer;
+pub mod training_session;
+pub mod user;
