@@ -31,15 +31,15 @@ pub struct Money {
 impl Money {
     /// The currency every amount of the marketplace is in.
     pub const CURRENCY: &'static str = "EUR";
-    /// A ceiling far above any training price, so that sums and sorts cannot overflow.
-    pub const MAX_CENTS: i64 = 100_000_000_00;
+    /// A ceiling far above any training price, which keeps amounts within a GraphQL `Int`.
+    pub const MAX_CENTS: i64 = 2_000_000_000;
 
     pub fn from_cents(cents: i64) -> Result<Self, ValidationError> {
         if cents < 0 {
             return Err(ValidationError::invalid("an amount cannot be negative"));
         }
         if cents > Self::MAX_CENTS {
-            return Err(ValidationError::invalid("an amount cannot exceed 100,000,000 euros"));
+            return Err(ValidationError::invalid("an amount cannot exceed 20,000,000 euros"));
         }
         Ok(Self { cents })
     }

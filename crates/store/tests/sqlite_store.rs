@@ -1,7 +1,7 @@
 //! The store against a real SQLite file: migrations, reference data, demo and batched reads.
 
 use chrono::NaiveDate;
-use passerelle_domain::{OfferStatus, Reader};
+use passerelle_domain::OfferStatus;
 use passerelle_store::demo::DEMO_SEED;
 use passerelle_store::{OfferFilter, PageRequest, Store};
 
@@ -38,7 +38,6 @@ async fn migrations_load_reference_data_and_the_demo_loads_once() {
         assert!(page.items.iter().all(|offer| offer.provider_id == *provider));
         assert_eq!(page.has_next_page, page.total_count > 2);
     }
-    let _ = Reader::Anonymous;
 }
 
 #[tokio::test]
@@ -50,4 +49,5 @@ async fn concurrent_writers_wait_for_each_other_instead_of_failing() {
     let (first, second) = tokio::join!(store.load_demo(DEMO_SEED, today), store.load_demo(DEMO_SEED + 1, today));
     let loaded = [first, second];
     assert!(loaded.iter().all(Result::is_ok), "no writer failed: {loaded:?}");
+    assert_eq!(loaded.iter().filter(|result| matches!(result, Ok(Some(_)))).count(), 1, "exactly one loaded");
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
 use passerelle_domain::{Email, Modality, OfferStatus, Siren, Siret, Slug, Visibility, fold_for_search};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -350,9 +350,6 @@ impl Store {
     /// Loads the demo into an empty catalogue, in one transaction; does nothing and returns
     /// `None` when the catalogue already holds organisations.
     pub async fn load_demo(&self, seed: u64, today: NaiveDate) -> Result<Option<DemoSummary>, StoreError> {
-        if !self.is_catalogue_empty().await? {
-            return Ok(None);
-        }
         let skills: HashMap<String, Uuid> = skill::Entity::find()
             .all(self.connection())
             .await?
@@ -366,7 +363,11 @@ impl Store {
             training_sessions: rows.sessions.len(),
             skill_profiles: rows.profiles.len(),
         };
+        // Checked inside the write transaction, so two servers starting at once load it once.
         let transaction = self.begin_write().await?;
+        if organisation::Entity::find().count(&transaction).await? > 0 {
+            return Ok(None);
+        }
         insert_all(&transaction, rows.organisations).await?;
         insert_all(&transaction, rows.organisation_skills).await?;
         insert_all(&transaction, rows.offers).await?;
