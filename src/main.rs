@@ -1,1 +1,130 @@
-fn main() {}
+//! `passerelle`: the command line of the marketplace server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use passerelle_server::{Application, Settings};
+
+#[derive(Debug, Parser)]
+#[command(name = "passerelle", version, about = "Passerelle: skills and training marketplace for digital clusters")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the GraphQL API until SIGINT or SIGTERM.
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Print the GraphQL schema (SDL); schema.graphql at the repository root is this output.
+    ExportSchema,
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Folder for the SQLite database, the search index and keys.
+    #[arg(long, env = "PASSERELLE_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// sqlite://PATH or postgres://USER@HOST/DATABASE; default: a SQLite file in the data dir.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PASSERELLE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Load the demo catalogue into an empty database.
+    #[arg(long, env = "PASSERELLE_DEMO")]
+    demo: bool,
+}
+
+fn init_logging() {
+    let filter = passerelle_server::tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| passerelle_server::tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tantivy=warn"));
+    let builder = passerelle_server::tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("PASSERELLE_LOG_FORMAT").is_ok_and(|format| format == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    passerelle_server::tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let settings = Settings {
+        listen: args.listen,
+        data_dir: args.database.data_dir,
+        database_url: args.database.database_url,
+        demo: args.demo,
+    };
+    let application = Application::build(settings).await.map_err(|error| error.to_string())?;
+    if let Some(demo) = application.demo_summary() {
+        passerelle_server::tracing::info!(
+            organisations = demo.organisations,
+            training_offers = demo.training_offers,
+            training_sessions = demo.training_sessions,
+            skill_profiles = demo.skill_profiles,
+            "demo catalogue loaded"
+        );
+    }
+    let address = application.address();
+    passerelle_server::tracing::info!("listening on http://{address} (GraphQL and GraphiQL at http://{address}/graphql)");
+    application.run_until(shutdown_signal()).await.map_err(|error| format!("server stopped: {error}"))
+}
+
+async fn migrate(args: DatabaseArgs) -> Result<(), String> {
+    let store = passerelle_server::open_store(&args.data_dir, args.database_url.as_deref())
+        .await
+        .map_err(|error| error.to_string())?;
+    store.close().await.map_err(|error| error.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let outcome = match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => migrate(args).await,
+        Command::ExportSchema => {
+            print!("{}", passerelle_server::export_schema());
+            Ok(())
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("passerelle: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

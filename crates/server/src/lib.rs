@@ -1,1 +1,13 @@
+//! Passerelle's server: the axum application and the public GraphQL schema.
+//!
+//! `Application::build` is the one start-up path, used by `passerelle serve` and by the
+//! integration tests alike.
 
+pub mod graphql;
+mod http;
+mod startup;
+
+pub use graphql::export_schema;
+pub use startup::{Application, Settings, StartupError, default_database_url, open_store};
+pub use tracing_subscriber;
+pub use tracing;
