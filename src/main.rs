@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use passerelle_server::{Application, Settings};
 
 #[derive(Debug, Parser)]
-#[command(name = "passerelle", version, about = "Passerelle: skills and training marketplace for digital clusters")]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Passerelle: skills and training marketplace for digital clusters"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,7 +52,11 @@ struct ServeArgs {
 
 fn init_logging() {
     let filter = passerelle_server::tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| passerelle_server::tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tantivy=warn"));
+        .unwrap_or_else(|_| {
+            passerelle_server::tracing_subscriber::EnvFilter::new(
+                "info,sqlx=warn,sea_orm=warn,tantivy=warn",
+            )
+        });
     let builder = passerelle_server::tracing_subscriber::fmt().with_env_filter(filter);
     if std::env::var("PASSERELLE_LOG_FORMAT").is_ok_and(|format| format == "json") {
         builder.json().init();
@@ -86,7 +94,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         database_url: args.database.database_url,
         demo: args.demo,
     };
-    let application = Application::build(settings).await.map_err(|error| error.to_string())?;
+    let application = Application::build(settings)
+        .await
+        .map_err(|error| error.to_string())?;
     if let Some(demo) = application.demo_summary() {
         passerelle_server::tracing::info!(
             organisations = demo.organisations,
@@ -97,8 +107,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let address = application.address();
-    passerelle_server::tracing::info!("listening on http://{address} (GraphQL and GraphiQL at http://{address}/graphql)");
-    application.run_until(shutdown_signal()).await.map_err(|error| format!("server stopped: {error}"))
+    passerelle_server::tracing::info!(
+        "listening on http://{address} (GraphQL and GraphiQL at http://{address}/graphql)"
+    );
+    application
+        .run_until(shutdown_signal())
+        .await
+        .map_err(|error| format!("server stopped: {error}"))
 }
 
 async fn migrate(args: DatabaseArgs) -> Result<(), String> {

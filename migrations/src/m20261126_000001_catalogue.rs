@@ -7,7 +7,13 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn foreign_key(from_table: &'static str, column: &'static str, to_table: &'static str, to_column: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn foreign_key(
+    from_table: &'static str,
+    column: &'static str,
+    to_table: &'static str,
+    to_column: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from_table}_{column}"))
         .from(from_table, column)
@@ -17,12 +23,21 @@ fn foreign_key(from_table: &'static str, column: &'static str, to_table: &'stati
 }
 
 fn level_check(table: &'static str) -> (String, SimpleExpr) {
-    (format!("ck_{table}_level"), Expr::col("level").between(1, 5))
+    (
+        format!("ck_{table}_level"),
+        Expr::col("level").between(1, 5),
+    )
 }
 
-async fn create_index(manager: &SchemaManager<'_>, table: &'static str, columns: &[&'static str]) -> Result<(), DbErr> {
+async fn create_index(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    columns: &[&'static str],
+) -> Result<(), DbErr> {
     let mut index = Index::create();
-    index.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
+    index
+        .name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
     for column in columns {
         index.col(*column);
     }
@@ -68,7 +83,13 @@ impl MigrationTrait for Migration {
                     .col(string_null("esco_uri"))
                     .col(uuid_null("broader_id"))
                     .col(text("search_text"))
-                    .foreign_key(&mut foreign_key("skills", "broader_id", "skills", "id", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "skills",
+                        "broader_id",
+                        "skills",
+                        "id",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -104,7 +125,13 @@ impl MigrationTrait for Migration {
                     .col(boolean("qualiopi_certified"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
-                    .foreign_key(&mut foreign_key("organisations", "insee_code", "communes", "insee_code", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "organisations",
+                        "insee_code",
+                        "communes",
+                        "insee_code",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -116,8 +143,20 @@ impl MigrationTrait for Migration {
                     .col(uuid("organisation_id"))
                     .col(uuid("skill_id"))
                     .primary_key(Index::create().col("organisation_id").col("skill_id"))
-                    .foreign_key(&mut foreign_key("organisation_skills", "organisation_id", "organisations", "id", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut foreign_key("organisation_skills", "skill_id", "skills", "id", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "organisation_skills",
+                        "organisation_id",
+                        "organisations",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "organisation_skills",
+                        "skill_id",
+                        "skills",
+                        "id",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -132,9 +171,24 @@ impl MigrationTrait for Migration {
                     .col(string_len("role", 16))
                     .col(timestamp_with_time_zone("created_at"))
                     .primary_key(Index::create().col("user_id").col("organisation_id"))
-                    .check(("ck_memberships_role", Expr::col("role").is_in(["OWNER", "EDITOR"])))
-                    .foreign_key(&mut foreign_key("memberships", "user_id", "users", "id", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut foreign_key("memberships", "organisation_id", "organisations", "id", ForeignKeyAction::Cascade))
+                    .check((
+                        "ck_memberships_role",
+                        Expr::col("role").is_in(["OWNER", "EDITOR"]),
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "memberships",
+                        "user_id",
+                        "users",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "memberships",
+                        "organisation_id",
+                        "organisations",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -158,10 +212,28 @@ impl MigrationTrait for Migration {
                     .col(string_len("language", 8))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
-                    .check(("ck_skill_profiles_visibility", Expr::col("visibility").is_in(["PUBLIC", "MEMBERS", "PRIVATE"])))
-                    .check(("ck_skill_profiles_daily_rate", Expr::col("daily_rate_cents").gte(0)))
-                    .foreign_key(&mut foreign_key("skill_profiles", "user_id", "users", "id", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut foreign_key("skill_profiles", "insee_code", "communes", "insee_code", ForeignKeyAction::Restrict))
+                    .check((
+                        "ck_skill_profiles_visibility",
+                        Expr::col("visibility").is_in(["PUBLIC", "MEMBERS", "PRIVATE"]),
+                    ))
+                    .check((
+                        "ck_skill_profiles_daily_rate",
+                        Expr::col("daily_rate_cents").gte(0),
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "skill_profiles",
+                        "user_id",
+                        "users",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "skill_profiles",
+                        "insee_code",
+                        "communes",
+                        "insee_code",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -178,8 +250,20 @@ impl MigrationTrait for Migration {
                     .primary_key(Index::create().col("profile_id").col("skill_id"))
                     .check(level_check("profile_skills"))
                     .check(("ck_profile_skills_years", Expr::col("years").between(0, 60)))
-                    .foreign_key(&mut foreign_key("profile_skills", "profile_id", "skill_profiles", "id", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut foreign_key("profile_skills", "skill_id", "skills", "id", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "profile_skills",
+                        "profile_id",
+                        "skill_profiles",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "profile_skills",
+                        "skill_id",
+                        "skills",
+                        "id",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -209,16 +293,33 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("published_at"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
-                    .check(("ck_training_offers_modality", Expr::col("modality").is_in(["IN_PERSON", "REMOTE", "BLENDED"])))
-                    .check(("ck_training_offers_status", Expr::col("status").is_in(["DRAFT", "PUBLISHED", "ARCHIVED"])))
-                    .check(("ck_training_offers_duration", Expr::col("duration_hours").gt(0)))
+                    .check((
+                        "ck_training_offers_modality",
+                        Expr::col("modality").is_in(["IN_PERSON", "REMOTE", "BLENDED"]),
+                    ))
+                    .check((
+                        "ck_training_offers_status",
+                        Expr::col("status").is_in(["DRAFT", "PUBLISHED", "ARCHIVED"]),
+                    ))
+                    .check((
+                        "ck_training_offers_duration",
+                        Expr::col("duration_hours").gt(0),
+                    ))
                     .check(("ck_training_offers_price", Expr::col("price_cents").gte(0)))
                     .check(("ck_training_offers_version", Expr::col("version").gte(1)))
                     .check((
                         "ck_training_offers_certification",
-                        Expr::col("certification_code").is_null().eq(Expr::col("certification_title").is_null()),
+                        Expr::col("certification_code")
+                            .is_null()
+                            .eq(Expr::col("certification_title").is_null()),
                     ))
-                    .foreign_key(&mut foreign_key("training_offers", "provider_id", "organisations", "id", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "training_offers",
+                        "provider_id",
+                        "organisations",
+                        "id",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -234,8 +335,20 @@ impl MigrationTrait for Migration {
                     .col(small_integer("level"))
                     .primary_key(Index::create().col("offer_id").col("skill_id"))
                     .check(level_check("taught_skills"))
-                    .foreign_key(&mut foreign_key("taught_skills", "offer_id", "training_offers", "id", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut foreign_key("taught_skills", "skill_id", "skills", "id", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "taught_skills",
+                        "offer_id",
+                        "training_offers",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "taught_skills",
+                        "skill_id",
+                        "skills",
+                        "id",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -252,11 +365,29 @@ impl MigrationTrait for Migration {
                     .col(string_len_null("insee_code", 5))
                     .col(integer_null("seats"))
                     .col(integer("seats_taken"))
-                    .check(("ck_training_sessions_dates", Expr::col("end_date").gte(Expr::col("start_date"))))
+                    .check((
+                        "ck_training_sessions_dates",
+                        Expr::col("end_date").gte(Expr::col("start_date")),
+                    ))
                     .check(("ck_training_sessions_seats", Expr::col("seats").gt(0)))
-                    .check(("ck_training_sessions_seats_taken", Expr::col("seats_taken").gte(0)))
-                    .foreign_key(&mut foreign_key("training_sessions", "offer_id", "training_offers", "id", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut foreign_key("training_sessions", "insee_code", "communes", "insee_code", ForeignKeyAction::Restrict))
+                    .check((
+                        "ck_training_sessions_seats_taken",
+                        Expr::col("seats_taken").gte(0),
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "training_sessions",
+                        "offer_id",
+                        "training_offers",
+                        "id",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "training_sessions",
+                        "insee_code",
+                        "communes",
+                        "insee_code",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;

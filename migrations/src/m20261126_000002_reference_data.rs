@@ -72,7 +72,11 @@ impl MigrationTrait for Migration {
                 "search_text",
             ]);
             for skill in chunk {
-                let broader = skill.broader.as_deref().and_then(|slug| ids.get(slug)).copied();
+                let broader = skill
+                    .broader
+                    .as_deref()
+                    .and_then(|slug| ids.get(slug))
+                    .copied();
                 insert.values_panic([
                     ids[skill.slug.as_str()].into(),
                     skill.slug.as_str().into(),

@@ -3,7 +3,7 @@
 //! Both files live in `migrations/data/` and are compiled into the binary, so a server needs
 //! nothing beside itself to start.
 
-use passerelle_domain::{InseeCode, Slug, SkillLevel, fold_for_search};
+use passerelle_domain::{InseeCode, SkillLevel, Slug, fold_for_search};
 use serde::Deserialize;
 
 /// INSEE communes with postcodes and coordinates (sources credited in the README).
@@ -36,16 +36,30 @@ impl CommuneRecord {
 pub fn communes() -> Result<Vec<CommuneRecord>, String> {
     let mut lines = COMMUNES_CSV.lines().enumerate();
     let header = lines.next().map(|(_, line)| line).unwrap_or_default();
-    if header != "insee_code,name,postcodes,department_code,department_name,region_code,region_name,population,latitude,longitude" {
-        return Err(format!("communes-fr.csv has an unexpected header: {header}"));
+    if header
+        != "insee_code,name,postcodes,department_code,department_name,region_code,region_name,population,latitude,longitude"
+    {
+        return Err(format!(
+            "communes-fr.csv has an unexpected header: {header}"
+        ));
     }
     lines
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| {
             let fields: Vec<&str> = line.split(',').collect();
             let at = |what: &str| format!("communes-fr.csv line {}: bad {what}", number + 1);
-            let [insee, name, postcodes, department_code, department_name, region_code, region_name, population, latitude, longitude] =
-                fields[..]
+            let [
+                insee,
+                name,
+                postcodes,
+                department_code,
+                department_name,
+                region_code,
+                region_name,
+                population,
+                latitude,
+                longitude,
+            ] = fields[..]
             else {
                 return Err(at("number of fields"));
             };
@@ -93,15 +107,19 @@ impl SkillRecord {
 
 /// Parses and checks the taxonomy: valid unique slugs, parents listed before their children.
 pub fn skills() -> Result<Vec<SkillRecord>, String> {
-    let records: Vec<SkillRecord> =
-        serde_json::from_str(SKILLS_JSON).map_err(|error| format!("skills.json does not parse: {error}"))?;
+    let records: Vec<SkillRecord> = serde_json::from_str(SKILLS_JSON)
+        .map_err(|error| format!("skills.json does not parse: {error}"))?;
     let mut seen = std::collections::HashSet::new();
     for record in &records {
-        Slug::parse(&record.slug).map_err(|error| format!("skills.json: slug {:?} {error}", record.slug))?;
+        Slug::parse(&record.slug)
+            .map_err(|error| format!("skills.json: slug {:?} {error}", record.slug))?;
         if let Some(broader) = &record.broader
             && !seen.contains(broader.as_str())
         {
-            return Err(format!("skills.json: {} names broader {broader} before it is defined", record.slug));
+            return Err(format!(
+                "skills.json: {} names broader {broader} before it is defined",
+                record.slug
+            ));
         }
         if !seen.insert(record.slug.as_str()) {
             return Err(format!("skills.json: slug {} appears twice", record.slug));
@@ -123,7 +141,10 @@ mod tests {
     fn every_commune_line_parses() {
         let communes = communes().expect("communes-fr.csv parses");
         assert_eq!(communes.len(), 8143);
-        let montpellier = communes.iter().find(|c| c.insee_code.as_str() == "34172").expect("Montpellier is there");
+        let montpellier = communes
+            .iter()
+            .find(|c| c.insee_code.as_str() == "34172")
+            .expect("Montpellier is there");
         assert_eq!(montpellier.name, "Montpellier");
         assert_eq!(montpellier.region_code, "76");
     }
@@ -135,9 +156,20 @@ mod tests {
         let families = skills.iter().filter(|s| s.broader.is_none()).count();
         assert!(families >= 8, "only {families} families");
         for skill in &skills {
-            assert!(!skill.label_fr.trim().is_empty() && !skill.label_en.trim().is_empty(), "{} lacks a label", skill.slug);
+            assert!(
+                !skill.label_fr.trim().is_empty() && !skill.label_en.trim().is_empty(),
+                "{} lacks a label",
+                skill.slug
+            );
         }
-        let javascript = skills.iter().find(|s| s.slug == "javascript").expect("javascript is in the taxonomy");
-        assert!(javascript.search_text().contains(" js "), "{}", javascript.search_text());
+        let javascript = skills
+            .iter()
+            .find(|s| s.slug == "javascript")
+            .expect("javascript is in the taxonomy");
+        assert!(
+            javascript.search_text().contains(" js "),
+            "{}",
+            javascript.search_text()
+        );
     }
 }

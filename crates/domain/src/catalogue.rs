@@ -3,8 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    DateRange, Email, InseeCode, MemberRole, Modality, Money, NafCode, OfferStatus, OrganisationId, Siret, SkillId,
-    SkillLevel, SkillProfileId, Slug, TrainingOfferId, TrainingSessionId, UserId, Visibility,
+    DateRange, Email, InseeCode, MemberRole, Modality, Money, NafCode, OfferStatus, OrganisationId,
+    Siret, SkillId, SkillLevel, SkillProfileId, Slug, TrainingOfferId, TrainingSessionId, UserId,
+    Visibility,
 };
 
 /// A French commune, the unit of place of the marketplace.
@@ -102,7 +103,8 @@ pub struct TrainingSession {
 impl TrainingSession {
     /// Seats still free, when the session has a capacity.
     pub fn seats_left(&self) -> Option<u32> {
-        self.seats.map(|seats| seats.saturating_sub(self.seats_taken))
+        self.seats
+            .map(|seats| seats.saturating_sub(self.seats_taken))
     }
 
     /// Whether the session has not started yet on `today`.

@@ -41,17 +41,23 @@ impl Email {
             return Err(ValidationError::Required);
         }
         if normalised.chars().count() > Self::MAX_LENGTH {
-            return Err(ValidationError::TooLong { max: Self::MAX_LENGTH });
+            return Err(ValidationError::TooLong {
+                max: Self::MAX_LENGTH,
+            });
         }
         let Some((local, domain)) = normalised.split_once('@') else {
-            return Err(ValidationError::invalid("must be an e-mail address such as name@example.fr"));
+            return Err(ValidationError::invalid(
+                "must be an e-mail address such as name@example.fr",
+            ));
         };
         let local_is_valid = !local.is_empty()
             && local.len() <= 64
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
         let domain_is_valid = domain.contains('.')
             && domain.split('.').all(|label| {
                 !label.is_empty()
@@ -61,7 +67,9 @@ impl Email {
                     && label.chars().all(|c| c.is_alphanumeric() || c == '-')
             });
         if !local_is_valid || !domain_is_valid {
-            return Err(ValidationError::invalid("must be an e-mail address such as name@example.fr"));
+            return Err(ValidationError::invalid(
+                "must be an e-mail address such as name@example.fr",
+            ));
         }
         Ok(Self(normalised))
     }
@@ -80,10 +88,15 @@ impl Slug {
             return Err(ValidationError::Required);
         }
         if raw.len() > Self::MAX_LENGTH {
-            return Err(ValidationError::TooLong { max: Self::MAX_LENGTH });
+            return Err(ValidationError::TooLong {
+                max: Self::MAX_LENGTH,
+            });
         }
         let well_formed = raw.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         });
         if !well_formed {
             return Err(ValidationError::invalid(
@@ -99,8 +112,15 @@ impl Slug {
     pub fn from_title(title: &str, fallback: &str) -> Self {
         let folded = fold_for_search(title);
         let mut slug = String::with_capacity(folded.len());
-        for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-            let extra = if slug.is_empty() { word.len() } else { word.len() + 1 };
+        for word in folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let extra = if slug.is_empty() {
+                word.len()
+            } else {
+                word.len() + 1
+            };
             if slug.len() + extra > Self::MAX_LENGTH - 10 {
                 break;
             }
@@ -146,7 +166,9 @@ fn digits_of(raw: &str, expected: usize, what: &str) -> Result<Vec<u8>, Validati
         return Err(ValidationError::Required);
     }
     if compact.len() != expected || !compact.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ValidationError::invalid(format!("a {what} has exactly {expected} digits")));
+        return Err(ValidationError::invalid(format!(
+            "a {what} has exactly {expected} digits"
+        )));
     }
     Ok(compact.bytes().map(|b| b - b'0').collect())
 }
@@ -160,7 +182,9 @@ impl Siren {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let digits = digits_of(raw, 9, "SIREN")?;
         if !luhn_is_valid(&digits) {
-            return Err(ValidationError::invalid("this SIREN fails its check digit: look for a typo"));
+            return Err(ValidationError::invalid(
+                "this SIREN fails its check digit: look for a typo",
+            ));
         }
         Ok(Self(digits.iter().map(|d| char::from(b'0' + d)).collect()))
     }
@@ -186,7 +210,9 @@ impl Siret {
             luhn_is_valid(&digits)
         };
         if !valid {
-            return Err(ValidationError::invalid("this SIRET fails its check digit: look for a typo"));
+            return Err(ValidationError::invalid(
+                "this SIRET fails its check digit: look for a typo",
+            ));
         }
         Ok(Self(text))
     }
@@ -217,7 +243,12 @@ string_value!(NafCode);
 
 impl NafCode {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let compact: String = raw.trim().chars().filter(|c| *c != '.').collect::<String>().to_uppercase();
+        let compact: String = raw
+            .trim()
+            .chars()
+            .filter(|c| *c != '.')
+            .collect::<String>()
+            .to_uppercase();
         if compact.is_empty() {
             return Err(ValidationError::Required);
         }
@@ -246,16 +277,24 @@ impl InseeCode {
         }
         let bytes = code.as_bytes();
         let department_ok = bytes.len() == 5
-            && (bytes[..2].iter().all(u8::is_ascii_digit) || &code[..2] == "2A" || &code[..2] == "2B");
+            && (bytes[..2].iter().all(u8::is_ascii_digit)
+                || &code[..2] == "2A"
+                || &code[..2] == "2B");
         if !department_ok || !bytes[2..].iter().all(u8::is_ascii_digit) {
-            return Err(ValidationError::invalid("an INSEE commune code has five characters, such as 34172"));
+            return Err(ValidationError::invalid(
+                "an INSEE commune code has five characters, such as 34172",
+            ));
         }
         Ok(Self(code))
     }
 
     /// The department code of this commune: 2 characters, or 3 for overseas departments (97x).
     pub fn department_code(&self) -> &str {
-        if self.0.starts_with("97") { &self.0[..3] } else { &self.0[..2] }
+        if self.0.starts_with("97") {
+            &self.0[..3]
+        } else {
+            &self.0[..2]
+        }
     }
 }
 
@@ -289,8 +328,18 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Marie.Dupont@Example.FR ").unwrap().as_str(), "marie.dupont@example.fr");
-        for bad in ["marie", "marie@", "@example.fr", "marie@example", "ma rie@example.fr", "a..b@example.fr"] {
+        assert_eq!(
+            Email::parse("  Marie.Dupont@Example.FR ").unwrap().as_str(),
+            "marie.dupont@example.fr"
+        );
+        for bad in [
+            "marie",
+            "marie@",
+            "@example.fr",
+            "marie@example",
+            "ma rie@example.fr",
+            "a..b@example.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -314,7 +363,10 @@ mod tests {
 
     #[test]
     fn slugs_come_from_titles() {
-        assert_eq!(Slug::from_title("Rust pour développeurs : l'essentiel !", "offre").as_str(), "rust-pour-developpeurs-l-essentiel");
+        assert_eq!(
+            Slug::from_title("Rust pour développeurs : l'essentiel !", "offre").as_str(),
+            "rust-pour-developpeurs-l-essentiel"
+        );
         assert_eq!(Slug::from_title("???", "offre").as_str(), "offre");
         assert!(Slug::parse("Rust").is_err());
         assert!(Slug::parse("rust--avance").is_err());

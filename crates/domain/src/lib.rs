@@ -7,16 +7,18 @@
 pub mod catalogue;
 mod enums;
 mod error;
-mod ids;
 mod identifiers;
+mod ids;
 mod text;
 mod values;
 
 pub use catalogue::Reader;
 pub use enums::{Locale, MemberRole, Modality, OfferStatus, Visibility};
 pub use error::ValidationError;
-pub use ids::{OrganisationId, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId, UserId};
 pub use identifiers::{Email, InseeCode, NafCode, Siren, Siret, Slug};
+pub use ids::{
+    OrganisationId, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId, UserId,
+};
 pub use text::{BoundedText, fold_for_search};
 pub use values::{DateRange, GeoPoint, Money, SkillLevel};
 

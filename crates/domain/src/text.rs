@@ -79,8 +79,14 @@ mod tests {
     fn blank_text_is_required_and_long_text_says_the_limit() {
         assert_eq!(Short::parse("   "), Err(ValidationError::Required));
         assert_eq!(Short::parse("a"), Err(ValidationError::TooShort { min: 2 }));
-        assert_eq!(Short::parse("abcdefghijk"), Err(ValidationError::TooLong { max: 10 }));
-        assert_eq!(Short::parse("  été  ").map(BoundedText::into_string), Ok("été".to_owned()));
+        assert_eq!(
+            Short::parse("abcdefghijk"),
+            Err(ValidationError::TooLong { max: 10 })
+        );
+        assert_eq!(
+            Short::parse("  été  ").map(BoundedText::into_string),
+            Ok("été".to_owned())
+        );
     }
 
     #[test]

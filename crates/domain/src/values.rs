@@ -13,7 +13,9 @@ impl SkillLevel {
     pub fn new(level: i64) -> Result<Self, ValidationError> {
         match u8::try_from(level) {
             Ok(level @ 1..=5) => Ok(Self(level)),
-            _ => Err(ValidationError::invalid("a skill level goes from 1 (notions) to 5 (expert)")),
+            _ => Err(ValidationError::invalid(
+                "a skill level goes from 1 (notions) to 5 (expert)",
+            )),
         }
     }
 
@@ -39,13 +41,17 @@ impl Money {
             return Err(ValidationError::invalid("an amount cannot be negative"));
         }
         if cents > Self::MAX_CENTS {
-            return Err(ValidationError::invalid("an amount cannot exceed 20,000,000 euros"));
+            return Err(ValidationError::invalid(
+                "an amount cannot exceed 20,000,000 euros",
+            ));
         }
         Ok(Self { cents })
     }
 
     pub fn from_euros(euros: u32) -> Self {
-        Self { cents: i64::from(euros) * 100 }
+        Self {
+            cents: i64::from(euros) * 100,
+        }
     }
 
     pub const fn cents(self) -> i64 {
@@ -96,12 +102,19 @@ impl GeoPoint {
 
     pub fn new(latitude: f64, longitude: f64) -> Result<Self, ValidationError> {
         if !(-90.0..=90.0).contains(&latitude) || !latitude.is_finite() {
-            return Err(ValidationError::invalid("a latitude lies between -90 and 90 degrees"));
+            return Err(ValidationError::invalid(
+                "a latitude lies between -90 and 90 degrees",
+            ));
         }
         if !(-180.0..=180.0).contains(&longitude) || !longitude.is_finite() {
-            return Err(ValidationError::invalid("a longitude lies between -180 and 180 degrees"));
+            return Err(ValidationError::invalid(
+                "a longitude lies between -180 and 180 degrees",
+            ));
         }
-        Ok(Self { latitude, longitude })
+        Ok(Self {
+            latitude,
+            longitude,
+        })
     }
 
     pub const fn latitude(&self) -> f64 {
@@ -117,7 +130,8 @@ impl GeoPoint {
         let (lat1, lat2) = (self.latitude.to_radians(), other.latitude.to_radians());
         let delta_lat = lat2 - lat1;
         let delta_lon = (other.longitude - self.longitude).to_radians();
-        let a = (delta_lat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (delta_lon / 2.0).sin().powi(2);
+        let a = (delta_lat / 2.0).sin().powi(2)
+            + lat1.cos() * lat2.cos() * (delta_lon / 2.0).sin().powi(2);
         2.0 * Self::EARTH_RADIUS_KM * a.sqrt().asin()
     }
 }

@@ -12,9 +12,15 @@ use tantivy::schema::{STORED, STRING, Schema};
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("cannot create the index folder {path}: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open the index in {path}: {source}")]
-    Tantivy { path: PathBuf, source: tantivy::TantivyError },
+    Tantivy {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
 }
 
 /// The search index of one server node, in a folder of its own.
@@ -37,25 +43,45 @@ impl LocalIndex {
     /// be read is set aside (renamed with a `.unreadable` suffix) and a new one is created, since
     /// it can be rebuilt from the database.
     pub fn open_or_create(path: &Path) -> Result<Self, IndexError> {
-        std::fs::create_dir_all(path).map_err(|source| IndexError::Folder { path: path.to_owned(), source })?;
-        let tantivy_error = |source| IndexError::Tantivy { path: path.to_owned(), source };
-        let directory = tantivy::directory::MmapDirectory::open(path).map_err(|error| tantivy_error(error.into()))?;
+        std::fs::create_dir_all(path).map_err(|source| IndexError::Folder {
+            path: path.to_owned(),
+            source,
+        })?;
+        let tantivy_error = |source| IndexError::Tantivy {
+            path: path.to_owned(),
+            source,
+        };
+        let directory = tantivy::directory::MmapDirectory::open(path)
+            .map_err(|error| tantivy_error(error.into()))?;
         let index = match Index::exists(&directory) {
             Ok(true) => match Index::open(directory) {
                 Ok(index) => index,
                 Err(_) => Self::set_aside_and_create(path)?,
             },
-            _ => Index::create(directory, schema(), tantivy::IndexSettings::default()).map_err(tantivy_error)?,
+            _ => Index::create(directory, schema(), tantivy::IndexSettings::default())
+                .map_err(tantivy_error)?,
         };
-        Ok(Self { index, path: path.to_owned() })
+        Ok(Self {
+            index,
+            path: path.to_owned(),
+        })
     }
 
     fn set_aside_and_create(path: &Path) -> Result<Index, IndexError> {
         let aside = path.with_extension("unreadable");
         let _ = std::fs::remove_dir_all(&aside);
-        std::fs::rename(path, &aside).map_err(|source| IndexError::Folder { path: path.to_owned(), source })?;
-        std::fs::create_dir_all(path).map_err(|source| IndexError::Folder { path: path.to_owned(), source })?;
-        Index::create_in_dir(path, schema()).map_err(|source| IndexError::Tantivy { path: path.to_owned(), source })
+        std::fs::rename(path, &aside).map_err(|source| IndexError::Folder {
+            path: path.to_owned(),
+            source,
+        })?;
+        std::fs::create_dir_all(path).map_err(|source| IndexError::Folder {
+            path: path.to_owned(),
+            source,
+        })?;
+        Index::create_in_dir(path, schema()).map_err(|source| IndexError::Tantivy {
+            path: path.to_owned(),
+            source,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -64,7 +90,10 @@ impl LocalIndex {
 
     /// Number of documents in the last committed state of the index.
     pub fn document_count(&self) -> Result<u64, IndexError> {
-        let reader = self.index.reader().map_err(|source| IndexError::Tantivy { path: self.path.clone(), source })?;
+        let reader = self.index.reader().map_err(|source| IndexError::Tantivy {
+            path: self.path.clone(),
+            source,
+        })?;
         Ok(reader.searcher().num_docs())
     }
 }

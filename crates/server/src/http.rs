@@ -24,7 +24,11 @@ pub(crate) struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("AppState").field("store", &self.store).field("index", &self.index).finish_non_exhaustive()
+        formatter
+            .debug_struct("AppState")
+            .field("store", &self.store)
+            .field("index", &self.index)
+            .finish_non_exhaustive()
     }
 }
 
@@ -47,7 +51,13 @@ async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) ->
 /// a person opening the address in a browser.
 async fn graphql_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let Some(query) = query.filter(|query| !query.is_empty()) else {
-        return Html(GraphiQLSource::build().endpoint("/graphql").title("Passerelle GraphiQL").finish()).into_response();
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Passerelle GraphiQL")
+                .finish(),
+        )
+        .into_response();
     };
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) => request,
@@ -67,7 +77,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let index = state.index.document_count();
     match (database, index) {
         (Ok(()), Ok(documents)) => {
-            axum::Json(json!({ "status": "ready", "database": "ok", "indexDocuments": documents })).into_response()
+            axum::Json(json!({ "status": "ready", "database": "ok", "indexDocuments": documents }))
+                .into_response()
         }
         (database, index) => {
             if let Err(error) = &database {
@@ -87,5 +98,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn schema_file(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], graphql::sdl(&state.schema))
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        graphql::sdl(&state.schema),
+    )
 }

@@ -9,5 +9,5 @@ mod startup;
 
 pub use graphql::export_schema;
 pub use startup::{Application, Settings, StartupError, default_database_url, open_store};
-pub use tracing_subscriber;
 pub use tracing;
+pub use tracing_subscriber;

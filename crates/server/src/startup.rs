@@ -23,13 +23,19 @@ pub struct Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("data directory {path} (--data-dir / PASSERELLE_DATA_DIR) cannot be created: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database (--database-url / DATABASE_URL): {0}")]
     Database(StoreError),
     #[error("search index in the data directory (--data-dir / PASSERELLE_DATA_DIR): {0}")]
     Index(IndexError),
     #[error("cannot listen on {address} (--listen / PASSERELLE_LISTEN): {source}")]
-    Listen { address: SocketAddr, source: std::io::Error },
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// The SQLite database used when no URL is given.
@@ -38,9 +44,14 @@ pub fn default_database_url(data_dir: &std::path::Path) -> String {
 }
 
 /// Connects to the database named by the settings and applies pending migrations.
-pub async fn open_store(data_dir: &std::path::Path, database_url: Option<&str>) -> Result<Store, StartupError> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|source| StartupError::DataDir { path: data_dir.to_owned(), source })?;
+pub async fn open_store(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+) -> Result<Store, StartupError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| StartupError::DataDir {
+        path: data_dir.to_owned(),
+        source,
+    })?;
     let url = database_url.map_or_else(|| default_database_url(data_dir), str::to_owned);
     let store = Store::connect(&url).await.map_err(StartupError::Database)?;
     store.migrate().await.map_err(StartupError::Database)?;
@@ -63,18 +74,41 @@ impl Application {
         let store = open_store(&settings.data_dir, settings.database_url.as_deref()).await?;
         let demo = if settings.demo {
             let today = chrono::Utc::now().date_naive();
-            store.load_demo(DEMO_SEED, today).await.map_err(StartupError::Database)?
+            store
+                .load_demo(DEMO_SEED, today)
+                .await
+                .map_err(StartupError::Database)?
         } else {
             None
         };
-        let index = LocalIndex::open_or_create(&settings.data_dir.join("index")).map_err(StartupError::Index)?;
+        let index = LocalIndex::open_or_create(&settings.data_dir.join("index"))
+            .map_err(StartupError::Index)?;
         let schema = graphql::build_schema(store.clone());
-        let router = http::router(http::AppState { schema, store: store.clone(), index });
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartupError::Listen { address: settings.listen, source })?;
-        let address = listener.local_addr().map_err(|source| StartupError::Listen { address: settings.listen, source })?;
-        Ok(Self { listener, address, store, router, demo })
+        let router = http::router(http::AppState {
+            schema,
+            store: store.clone(),
+            index,
+        });
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartupError::Listen {
+                    address: settings.listen,
+                    source,
+                })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen {
+                address: settings.listen,
+                source,
+            })?;
+        Ok(Self {
+            listener,
+            address,
+            store,
+            router,
+            demo,
+        })
     }
 
     /// The address the server listens on (useful with port 0).
@@ -92,8 +126,13 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
         self.store.close().await.map_err(std::io::Error::other)
     }
 }

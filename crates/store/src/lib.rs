@@ -15,8 +15,8 @@ use std::time::Duration;
 use passerelle_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 pub use error::StoreError;
@@ -52,7 +52,9 @@ pub fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.split_once(':') {
-                Some((user, _password)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                Some((user, _password)) => {
+                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
                 None => url.to_owned(),
             }
         }
@@ -80,23 +82,28 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10));
         match engine {
             Engine::Sqlite => {
-                options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|sqlite| {
-                    sqlite
-                        .create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Full)
-                        .busy_timeout(Duration::from_secs(15))
-                        .foreign_keys(true)
-                });
+                options
+                    .max_connections(8)
+                    .min_connections(1)
+                    .map_sqlx_sqlite_opts(|sqlite| {
+                        sqlite
+                            .create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Full)
+                            .busy_timeout(Duration::from_secs(15))
+                            .foreign_keys(true)
+                    });
             }
             Engine::Postgres => {
                 options.max_connections(16).min_connections(1);
             }
         }
-        let db = Database::connect(options).await.map_err(|error| StoreError::Unavailable {
-            url: redact(url),
-            reason: error.to_string(),
-        })?;
+        let db = Database::connect(options)
+            .await
+            .map_err(|error| StoreError::Unavailable {
+                url: redact(url),
+                reason: error.to_string(),
+            })?;
         Ok(Self { db, engine })
     }
 
@@ -124,7 +131,8 @@ impl Store {
     /// second writer waits on the busy timeout instead of failing when it upgrades its lock.
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
         let options = TransactionOptions {
-            sqlite_transaction_mode: (self.engine == Engine::Sqlite).then_some(SqliteTransactionMode::Immediate),
+            sqlite_transaction_mode: (self.engine == Engine::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
         Ok(self.db.begin_with_options(options).await?)
@@ -136,6 +144,54 @@ impl Store {
 
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Scratch databases for tests: each test gets a database of its own on the PostgreSQL server
+/// named by `TEST_DATABASE_URL`, so tests run in parallel without seeing each other's rows.
+pub mod scratch {
+    use sea_orm::{ConnectionTrait, Database};
+
+    use crate::StoreError;
+
+    /// Creates an empty database next to the one `admin_url` names, and returns its URL.
+    pub async fn create_postgres_database(admin_url: &str) -> Result<String, StoreError> {
+        let name = format!("passerelle_test_{}", uuid::Uuid::now_v7().simple());
+        let admin = Database::connect(admin_url).await?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await?;
+        admin.close().await?;
+        let (base, query) = admin_url
+            .split_once('?')
+            .map_or((admin_url, None), |(base, query)| (base, Some(query)));
+        let prefix = base.rsplit_once('/').map_or(base, |(prefix, _)| prefix);
+        Ok(match query {
+            Some(query) => format!("{prefix}/{name}?{query}"),
+            None => format!("{prefix}/{name}"),
+        })
+    }
+
+    /// Drops a database made by [`create_postgres_database`], closing its other connections.
+    pub async fn drop_postgres_database(
+        admin_url: &str,
+        database_url: &str,
+    ) -> Result<(), StoreError> {
+        let base = database_url
+            .split_once('?')
+            .map_or(database_url, |(base, _)| base);
+        let Some((_, name)) = base.rsplit_once('/') else {
+            return Ok(());
+        };
+        if !name.starts_with("passerelle_test_") {
+            return Ok(());
+        }
+        let admin = Database::connect(admin_url).await?;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await?;
+        admin.close().await?;
         Ok(())
     }
 }

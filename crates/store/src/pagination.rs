@@ -18,14 +18,22 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn empty() -> Self {
-        Self { items: Vec::new(), has_next_page: false, total_count: 0 }
+        Self {
+            items: Vec::new(),
+            has_next_page: false,
+            total_count: 0,
+        }
     }
 
     /// Builds a page from up to `first + 1` rows: the extra row only tells that more follow.
     pub(crate) fn from_rows(mut rows: Vec<T>, first: u64, total_count: u64) -> Self {
         let has_next_page = rows.len() as u64 > first;
         rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
-        Self { items: rows, has_next_page, total_count }
+        Self {
+            items: rows,
+            has_next_page,
+            total_count,
+        }
     }
 }
 

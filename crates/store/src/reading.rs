@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use passerelle_domain::catalogue::{
-    Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer, TrainingSession,
-    User,
+    Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer,
+    TrainingSession, User,
 };
 use passerelle_domain::{
     InseeCode, OfferStatus, OrganisationId, Reader, SkillId, SkillProfileId, Slug, TrainingOfferId,
@@ -17,13 +17,14 @@ use passerelle_domain::{
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::entities::{
-    commune, membership, organisation, organisation_skill, profile_skill, skill, skill_profile, taught_skill,
-    training_offer, training_session, user,
+    commune, membership, organisation, organisation_skill, profile_skill, skill, skill_profile,
+    taught_skill, training_offer, training_session, user,
 };
 use crate::{OfferCursor, Page, PageRequest, Store, StoreError, records};
 
@@ -86,21 +87,36 @@ fn status_codes(statuses: &[OfferStatus]) -> Vec<&'static str> {
 }
 
 fn readable_statuses(reader: Reader) -> Vec<&'static str> {
-    OfferStatus::ALL.iter().copied().filter(|status| reader.can_read_offer(*status)).map(OfferStatus::code).collect()
+    OfferStatus::ALL
+        .iter()
+        .copied()
+        .filter(|status| reader.can_read_offer(*status))
+        .map(OfferStatus::code)
+        .collect()
 }
 
 fn visible_visibilities(reader: Reader) -> Vec<&'static str> {
-    reader.visible_profile_visibilities().iter().map(|visibility| visibility.code()).collect()
+    reader
+        .visible_profile_visibilities()
+        .iter()
+        .map(|visibility| visibility.code())
+        .collect()
 }
 
 /// Escapes LIKE wildcards in user text.
 fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
 impl Store {
-    pub async fn skills_by_ids(&self, ids: &[SkillId]) -> Result<HashMap<SkillId, Skill>, StoreError> {
+    pub async fn skills_by_ids(
+        &self,
+        ids: &[SkillId],
+    ) -> Result<HashMap<SkillId, Skill>, StoreError> {
         let rows = skill::Entity::find()
             .filter(skill::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .all(self.connection())
@@ -110,20 +126,34 @@ impl Store {
     }
 
     pub async fn skill_by_slug(&self, slug: &str) -> Result<Option<Skill>, StoreError> {
-        let row = skill::Entity::find().filter(skill::Column::Slug.eq(slug)).one(self.connection()).await?;
+        let row = skill::Entity::find()
+            .filter(skill::Column::Slug.eq(slug))
+            .one(self.connection())
+            .await?;
         row.map(records::skill).transpose()
     }
 
     /// Skills by slug; slugs that name no skill are absent from the result.
-    pub async fn skills_by_slugs(&self, slugs: &[String]) -> Result<HashMap<String, Skill>, StoreError> {
-        let rows =
-            skill::Entity::find().filter(skill::Column::Slug.is_in(slugs.iter().cloned())).all(self.connection()).await?;
+    pub async fn skills_by_slugs(
+        &self,
+        slugs: &[String],
+    ) -> Result<HashMap<String, Skill>, StoreError> {
+        let rows = skill::Entity::find()
+            .filter(skill::Column::Slug.is_in(slugs.iter().cloned()))
+            .all(self.connection())
+            .await?;
         let skills = convert_all(rows, records::skill)?;
-        Ok(skills.into_iter().map(|skill| (skill.slug.as_str().to_owned(), skill)).collect())
+        Ok(skills
+            .into_iter()
+            .map(|skill| (skill.slug.as_str().to_owned(), skill))
+            .collect())
     }
 
     /// The narrower skills of each parent, ordered by slug.
-    pub async fn narrower_skills(&self, parents: &[SkillId]) -> Result<HashMap<SkillId, Vec<Skill>>, StoreError> {
+    pub async fn narrower_skills(
+        &self,
+        parents: &[SkillId],
+    ) -> Result<HashMap<SkillId, Vec<Skill>>, StoreError> {
         let rows = skill::Entity::find()
             .filter(skill::Column::BroaderId.is_in(uuids(parents, |id| id.as_uuid())))
             .order_by_asc(skill::Column::Slug)
@@ -139,7 +169,10 @@ impl Store {
     }
 
     /// Each skill with every skill below it in the taxonomy, itself included.
-    pub async fn skills_and_descendants(&self, roots: &[SkillId]) -> Result<Vec<Vec<SkillId>>, StoreError> {
+    pub async fn skills_and_descendants(
+        &self,
+        roots: &[SkillId],
+    ) -> Result<Vec<Vec<SkillId>>, StoreError> {
         let edges: Vec<(Uuid, Option<Uuid>)> = skill::Entity::find()
             .select_only()
             .column(skill::Column::Id)
@@ -160,7 +193,13 @@ impl Store {
                 let mut next = 0;
                 while next < group.len() {
                     if let Some(below) = children.get(&group[next]) {
-                        group.extend(below.iter().filter(|id| !group.contains(id)).copied().collect::<Vec<_>>());
+                        group.extend(
+                            below
+                                .iter()
+                                .filter(|id| !group.contains(id))
+                                .copied()
+                                .collect::<Vec<_>>(),
+                        );
                     }
                     next += 1;
                 }
@@ -171,12 +210,25 @@ impl Store {
 
     /// Skills ordered by slug, optionally those whose label or synonym (French or English)
     /// contains `label`, accents and case ignored.
-    pub async fn list_skills(&self, label: Option<&str>, page: PageRequest<Slug>) -> Result<Page<Skill>, StoreError> {
+    pub async fn list_skills(
+        &self,
+        label: Option<&str>,
+        page: PageRequest<Slug>,
+    ) -> Result<Page<Skill>, StoreError> {
         let mut condition = Condition::all();
-        if let Some(label) = label.map(fold_for_search).filter(|label| !label.trim().is_empty()) {
-            condition = condition.add(Expr::col(skill::Column::SearchText).like(LikeExpr::new(like_pattern(label.trim())).escape('\\')));
+        if let Some(label) = label
+            .map(fold_for_search)
+            .filter(|label| !label.trim().is_empty())
+        {
+            condition = condition.add(
+                Expr::col(skill::Column::SearchText)
+                    .like(LikeExpr::new(like_pattern(label.trim())).escape('\\')),
+            );
         }
-        let total_count = skill::Entity::find().filter(condition.clone()).count(self.connection()).await?;
+        let total_count = skill::Entity::find()
+            .filter(condition.clone())
+            .count(self.connection())
+            .await?;
         if let Some(after) = &page.after {
             condition = condition.add(skill::Column::Slug.gt(after.as_str()));
         }
@@ -186,16 +238,29 @@ impl Store {
             .limit(page.first + 1)
             .all(self.connection())
             .await?;
-        Ok(Page::from_rows(convert_all(rows, records::skill)?, page.first, total_count))
+        Ok(Page::from_rows(
+            convert_all(rows, records::skill)?,
+            page.first,
+            total_count,
+        ))
     }
 
-    pub async fn places(&self, codes: &[InseeCode]) -> Result<HashMap<InseeCode, Place>, StoreError> {
+    pub async fn places(
+        &self,
+        codes: &[InseeCode],
+    ) -> Result<HashMap<InseeCode, Place>, StoreError> {
         let mut codes: Vec<&str> = codes.iter().map(InseeCode::as_str).collect();
         codes.sort_unstable();
         codes.dedup();
-        let rows = commune::Entity::find().filter(commune::Column::InseeCode.is_in(codes)).all(self.connection()).await?;
+        let rows = commune::Entity::find()
+            .filter(commune::Column::InseeCode.is_in(codes))
+            .all(self.connection())
+            .await?;
         let places = convert_all(rows, records::place)?;
-        Ok(places.into_iter().map(|place| (place.insee_code.clone(), place)).collect())
+        Ok(places
+            .into_iter()
+            .map(|place| (place.insee_code.clone(), place))
+            .collect())
     }
 
     pub async fn organisations_by_ids(
@@ -207,25 +272,45 @@ impl Store {
             .all(self.connection())
             .await?;
         let organisations = convert_all(rows, records::organisation)?;
-        Ok(organisations.into_iter().map(|organisation| (organisation.id, organisation)).collect())
+        Ok(organisations
+            .into_iter()
+            .map(|organisation| (organisation.id, organisation))
+            .collect())
     }
 
-    pub async fn organisation_by_slug(&self, slug: &str) -> Result<Option<Organisation>, StoreError> {
-        let row =
-            organisation::Entity::find().filter(organisation::Column::Slug.eq(slug)).one(self.connection()).await?;
+    pub async fn organisation_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organisation>, StoreError> {
+        let row = organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(slug))
+            .one(self.connection())
+            .await?;
         row.map(records::organisation).transpose()
     }
 
     /// Organisations ordered by slug.
-    pub async fn list_organisations(&self, page: PageRequest<Slug>) -> Result<Page<Organisation>, StoreError> {
-        let total_count = organisation::Entity::find().count(self.connection()).await?;
+    pub async fn list_organisations(
+        &self,
+        page: PageRequest<Slug>,
+    ) -> Result<Page<Organisation>, StoreError> {
+        let total_count = organisation::Entity::find()
+            .count(self.connection())
+            .await?;
         let mut query = organisation::Entity::find();
         if let Some(after) = &page.after {
             query = query.filter(organisation::Column::Slug.gt(after.as_str()));
         }
-        let rows =
-            query.order_by_asc(organisation::Column::Slug).limit(page.first + 1).all(self.connection()).await?;
-        Ok(Page::from_rows(convert_all(rows, records::organisation)?, page.first, total_count))
+        let rows = query
+            .order_by_asc(organisation::Column::Slug)
+            .limit(page.first + 1)
+            .all(self.connection())
+            .await?;
+        Ok(Page::from_rows(
+            convert_all(rows, records::organisation)?,
+            page.first,
+            total_count,
+        ))
     }
 
     /// The skills each organisation declares.
@@ -234,12 +319,18 @@ impl Store {
         organisations: &[OrganisationId],
     ) -> Result<HashMap<OrganisationId, Vec<SkillId>>, StoreError> {
         let rows = organisation_skill::Entity::find()
-            .filter(organisation_skill::Column::OrganisationId.is_in(uuids(organisations, |id| id.as_uuid())))
+            .filter(
+                organisation_skill::Column::OrganisationId
+                    .is_in(uuids(organisations, |id| id.as_uuid())),
+            )
             .all(self.connection())
             .await?;
         let mut skills: HashMap<OrganisationId, Vec<SkillId>> = HashMap::new();
         for row in rows {
-            skills.entry(row.organisation_id.into()).or_default().push(row.skill_id.into());
+            skills
+                .entry(row.organisation_id.into())
+                .or_default()
+                .push(row.skill_id.into());
         }
         Ok(skills)
     }
@@ -259,7 +350,11 @@ impl Store {
         Ok(offers.into_iter().map(|offer| (offer.id, offer)).collect())
     }
 
-    pub async fn offer_by_slug(&self, reader: Reader, slug: &str) -> Result<Option<TrainingOffer>, StoreError> {
+    pub async fn offer_by_slug(
+        &self,
+        reader: Reader,
+        slug: &str,
+    ) -> Result<Option<TrainingOffer>, StoreError> {
         let row = training_offer::Entity::find()
             .filter(training_offer::Column::Slug.eq(slug))
             .filter(training_offer::Column::Status.is_in(readable_statuses(reader)))
@@ -280,7 +375,9 @@ impl Store {
             let communes = Query::select()
                 .column(commune::Column::InseeCode)
                 .from(commune::Entity)
-                .and_where(commune::Column::DepartmentCode.is_in(filter.departments.iter().cloned()))
+                .and_where(
+                    commune::Column::DepartmentCode.is_in(filter.departments.iter().cloned()),
+                )
                 .to_owned();
             let providers = Query::select()
                 .column(organisation::Column::Id)
@@ -327,27 +424,38 @@ impl Store {
         page: PageRequest<OfferCursor>,
     ) -> Result<Page<TrainingOffer>, StoreError> {
         let condition = Self::offer_condition(filter);
-        let total_count = training_offer::Entity::find().filter(condition.clone()).count(self.connection()).await?;
+        let total_count = training_offer::Entity::find()
+            .filter(condition.clone())
+            .count(self.connection())
+            .await?;
         let mut query = training_offer::Entity::find().filter(condition);
         query = match page.after {
             None => query,
-            Some(OfferCursor::Id(after)) => query.filter(training_offer::Column::Id.gt(after.as_uuid())),
+            Some(OfferCursor::Id(after)) => {
+                query.filter(training_offer::Column::Id.gt(after.as_uuid()))
+            }
             Some(OfferCursor::Updated(at, after)) => query.filter(
-                Condition::any().add(training_offer::Column::UpdatedAt.gt(at)).add(
-                    Condition::all()
-                        .add(training_offer::Column::UpdatedAt.eq(at))
-                        .add(training_offer::Column::Id.gt(after.as_uuid())),
-                ),
+                Condition::any()
+                    .add(training_offer::Column::UpdatedAt.gt(at))
+                    .add(
+                        Condition::all()
+                            .add(training_offer::Column::UpdatedAt.eq(at))
+                            .add(training_offer::Column::Id.gt(after.as_uuid())),
+                    ),
             ),
         };
         query = match filter.order {
             OfferOrder::Created => query.order_by_asc(training_offer::Column::Id),
-            OfferOrder::Updated => {
-                query.order_by_asc(training_offer::Column::UpdatedAt).order_by_asc(training_offer::Column::Id)
-            }
+            OfferOrder::Updated => query
+                .order_by_asc(training_offer::Column::UpdatedAt)
+                .order_by_asc(training_offer::Column::Id),
         };
         let rows = query.limit(page.first + 1).all(self.connection()).await?;
-        Ok(Page::from_rows(convert_all(rows, records::training_offer)?, page.first, total_count))
+        Ok(Page::from_rows(
+            convert_all(rows, records::training_offer)?,
+            page.first,
+            total_count,
+        ))
     }
 
     /// Runs a ranking query (columns `id`, `parent`, `position`) keeping the first `first + 1`
@@ -370,12 +478,18 @@ impl Store {
             .to_owned();
         let mut members = Vec::new();
         for row in self.connection().query_all(&query).await? {
-            members.push((row.try_get::<Uuid>("", "parent")?, row.try_get::<Uuid>("", "id")?));
+            members.push((
+                row.try_get::<Uuid>("", "parent")?,
+                row.try_get::<Uuid>("", "id")?,
+            ));
         }
         let mut totals = HashMap::new();
         for row in self.connection().query_all(&counts).await? {
             let total: i64 = row.try_get("", "total")?;
-            totals.insert(row.try_get::<Uuid>("", "parent")?, u64::try_from(total).unwrap_or(0));
+            totals.insert(
+                row.try_get::<Uuid>("", "parent")?,
+                u64::try_from(total).unwrap_or(0),
+            );
         }
         Ok((members, totals))
     }
@@ -400,14 +514,26 @@ impl Store {
                     .filter(|(member_parent, _)| *member_parent == key)
                     .filter_map(|(_, id)| items.get(id).cloned())
                     .collect();
-                (*parent, Page::from_rows(rows, first, totals.get(&key).copied().unwrap_or(0)))
+                (
+                    *parent,
+                    Page::from_rows(rows, first, totals.get(&key).copied().unwrap_or(0)),
+                )
             })
             .collect()
     }
 
-    async fn offers_keyed_by_uuid(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, TrainingOffer>, StoreError> {
-        let rows = training_offer::Entity::find().filter(training_offer::Column::Id.is_in(ids)).all(self.connection()).await?;
-        Ok(convert_all(rows, records::training_offer)?.into_iter().map(|offer| (offer.id.as_uuid(), offer)).collect())
+    async fn offers_keyed_by_uuid(
+        &self,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, TrainingOffer>, StoreError> {
+        let rows = training_offer::Entity::find()
+            .filter(training_offer::Column::Id.is_in(ids))
+            .all(self.connection())
+            .await?;
+        Ok(convert_all(rows, records::training_offer)?
+            .into_iter()
+            .map(|offer| (offer.id.as_uuid(), offer))
+            .collect())
     }
 
     /// The first page of offers of each provider, in creation order.
@@ -417,19 +543,30 @@ impl Store {
         statuses: &[OfferStatus],
         first: u64,
     ) -> Result<HashMap<OrganisationId, Page<TrainingOffer>>, StoreError> {
-        let listed: Vec<&str> =
-            status_codes(statuses).into_iter().filter(|code| *code != OfferStatus::Draft.code()).collect();
+        let listed: Vec<&str> = status_codes(statuses)
+            .into_iter()
+            .filter(|code| *code != OfferStatus::Draft.code())
+            .collect();
         let provider_ids = uuids(providers, |id| id.as_uuid());
         let ranked = Query::select()
             .column(training_offer::Column::Id)
-            .expr_as(Expr::col(training_offer::Column::ProviderId), Alias::new("parent"))
-            .expr_as(Expr::cust("ROW_NUMBER() OVER (PARTITION BY provider_id ORDER BY id)"), Alias::new("position"))
+            .expr_as(
+                Expr::col(training_offer::Column::ProviderId),
+                Alias::new("parent"),
+            )
+            .expr_as(
+                Expr::cust("ROW_NUMBER() OVER (PARTITION BY provider_id ORDER BY id)"),
+                Alias::new("position"),
+            )
             .from(training_offer::Entity)
             .and_where(training_offer::Column::ProviderId.is_in(provider_ids.clone()))
             .and_where(training_offer::Column::Status.is_in(listed.clone()))
             .to_owned();
         let counts = Query::select()
-            .expr_as(Expr::col(training_offer::Column::ProviderId), Alias::new("parent"))
+            .expr_as(
+                Expr::col(training_offer::Column::ProviderId),
+                Alias::new("parent"),
+            )
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
             .from(training_offer::Entity)
             .and_where(training_offer::Column::ProviderId.is_in(provider_ids))
@@ -437,8 +574,17 @@ impl Store {
             .group_by_col(training_offer::Column::ProviderId)
             .to_owned();
         let (members, totals) = self.first_of_each(ranked, counts, first).await?;
-        let offers = self.offers_keyed_by_uuid(members.iter().map(|(_, id)| *id).collect()).await?;
-        Ok(Self::pages_from(providers, |id| id.as_uuid(), &members, &totals, &offers, first))
+        let offers = self
+            .offers_keyed_by_uuid(members.iter().map(|(_, id)| *id).collect())
+            .await?;
+        Ok(Self::pages_from(
+            providers,
+            |id| id.as_uuid(),
+            &members,
+            &totals,
+            &offers,
+            first,
+        ))
     }
 
     /// The first page of published offers teaching each skill, in creation order.
@@ -455,14 +601,23 @@ impl Store {
             .to_owned();
         let ranked = Query::select()
             .expr_as(Expr::col(taught_skill::Column::OfferId), Alias::new("id"))
-            .expr_as(Expr::col(taught_skill::Column::SkillId), Alias::new("parent"))
-            .expr_as(Expr::cust("ROW_NUMBER() OVER (PARTITION BY skill_id ORDER BY offer_id)"), Alias::new("position"))
+            .expr_as(
+                Expr::col(taught_skill::Column::SkillId),
+                Alias::new("parent"),
+            )
+            .expr_as(
+                Expr::cust("ROW_NUMBER() OVER (PARTITION BY skill_id ORDER BY offer_id)"),
+                Alias::new("position"),
+            )
             .from(taught_skill::Entity)
             .and_where(taught_skill::Column::SkillId.is_in(skill_ids.clone()))
             .and_where(taught_skill::Column::OfferId.in_subquery(published.clone()))
             .to_owned();
         let counts = Query::select()
-            .expr_as(Expr::col(taught_skill::Column::SkillId), Alias::new("parent"))
+            .expr_as(
+                Expr::col(taught_skill::Column::SkillId),
+                Alias::new("parent"),
+            )
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
             .from(taught_skill::Entity)
             .and_where(taught_skill::Column::SkillId.is_in(skill_ids))
@@ -470,8 +625,17 @@ impl Store {
             .group_by_col(taught_skill::Column::SkillId)
             .to_owned();
         let (members, totals) = self.first_of_each(ranked, counts, first).await?;
-        let offers = self.offers_keyed_by_uuid(members.iter().map(|(_, id)| *id).collect()).await?;
-        Ok(Self::pages_from(skills, |id| id.as_uuid(), &members, &totals, &offers, first))
+        let offers = self
+            .offers_keyed_by_uuid(members.iter().map(|(_, id)| *id).collect())
+            .await?;
+        Ok(Self::pages_from(
+            skills,
+            |id| id.as_uuid(),
+            &members,
+            &totals,
+            &offers,
+            first,
+        ))
     }
 
     /// The skills each offer teaches, by slug order of insertion.
@@ -527,7 +691,10 @@ impl Store {
             .all(self.connection())
             .await?;
         let sessions = convert_all(rows, records::training_session)?;
-        Ok(sessions.into_iter().map(|session| (session.id, session)).collect())
+        Ok(sessions
+            .into_iter()
+            .map(|session| (session.id, session))
+            .collect())
     }
 
     /// Profiles by identifier, without those the reader may not see.
@@ -542,7 +709,10 @@ impl Store {
             .all(self.connection())
             .await?;
         let profiles = convert_all(rows, records::skill_profile)?;
-        Ok(profiles.into_iter().map(|profile| (profile.id, profile)).collect())
+        Ok(profiles
+            .into_iter()
+            .map(|profile| (profile.id, profile))
+            .collect())
     }
 
     /// The profile of each user, when the reader may see it.
@@ -557,7 +727,10 @@ impl Store {
             .all(self.connection())
             .await?;
         let profiles = convert_all(rows, records::skill_profile)?;
-        Ok(profiles.into_iter().map(|profile| (profile.user_id, profile)).collect())
+        Ok(profiles
+            .into_iter()
+            .map(|profile| (profile.user_id, profile))
+            .collect())
     }
 
     /// The skills of each profile, strongest first.
@@ -597,13 +770,24 @@ impl Store {
         page: PageRequest<SkillProfileId>,
     ) -> Result<Page<SkillProfile>, StoreError> {
         let condition = Self::profiles_holding(reader, skill.as_uuid());
-        let total_count = skill_profile::Entity::find().filter(condition.clone()).count(self.connection()).await?;
+        let total_count = skill_profile::Entity::find()
+            .filter(condition.clone())
+            .count(self.connection())
+            .await?;
         let mut query = skill_profile::Entity::find().filter(condition);
         if let Some(after) = page.after {
             query = query.filter(skill_profile::Column::Id.gt(after.as_uuid()));
         }
-        let rows = query.order_by_asc(skill_profile::Column::Id).limit(page.first + 1).all(self.connection()).await?;
-        Ok(Page::from_rows(convert_all(rows, records::skill_profile)?, page.first, total_count))
+        let rows = query
+            .order_by_asc(skill_profile::Column::Id)
+            .limit(page.first + 1)
+            .all(self.connection())
+            .await?;
+        Ok(Page::from_rows(
+            convert_all(rows, records::skill_profile)?,
+            page.first,
+            total_count,
+        ))
     }
 
     /// The first page of visible profiles holding each skill, in creation order.
@@ -620,15 +804,27 @@ impl Store {
             .and_where(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
             .to_owned();
         let ranked = Query::select()
-            .expr_as(Expr::col(profile_skill::Column::ProfileId), Alias::new("id"))
-            .expr_as(Expr::col(profile_skill::Column::SkillId), Alias::new("parent"))
-            .expr_as(Expr::cust("ROW_NUMBER() OVER (PARTITION BY skill_id ORDER BY profile_id)"), Alias::new("position"))
+            .expr_as(
+                Expr::col(profile_skill::Column::ProfileId),
+                Alias::new("id"),
+            )
+            .expr_as(
+                Expr::col(profile_skill::Column::SkillId),
+                Alias::new("parent"),
+            )
+            .expr_as(
+                Expr::cust("ROW_NUMBER() OVER (PARTITION BY skill_id ORDER BY profile_id)"),
+                Alias::new("position"),
+            )
             .from(profile_skill::Entity)
             .and_where(profile_skill::Column::SkillId.is_in(skill_ids.clone()))
             .and_where(profile_skill::Column::ProfileId.in_subquery(visible.clone()))
             .to_owned();
         let counts = Query::select()
-            .expr_as(Expr::col(profile_skill::Column::SkillId), Alias::new("parent"))
+            .expr_as(
+                Expr::col(profile_skill::Column::SkillId),
+                Alias::new("parent"),
+            )
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
             .from(profile_skill::Entity)
             .and_where(profile_skill::Column::SkillId.is_in(skill_ids))
@@ -637,24 +833,39 @@ impl Store {
             .to_owned();
         let (members, totals) = self.first_of_each(ranked, counts, first).await?;
         let rows = skill_profile::Entity::find()
-            .filter(skill_profile::Column::Id.is_in(members.iter().map(|(_, id)| *id).collect::<Vec<_>>()))
+            .filter(
+                skill_profile::Column::Id
+                    .is_in(members.iter().map(|(_, id)| *id).collect::<Vec<_>>()),
+            )
             .all(self.connection())
             .await?;
         let profiles: HashMap<Uuid, SkillProfile> = convert_all(rows, records::skill_profile)?
             .into_iter()
             .map(|profile| (profile.id.as_uuid(), profile))
             .collect();
-        Ok(Self::pages_from(skills, |id| id.as_uuid(), &members, &totals, &profiles, first))
+        Ok(Self::pages_from(
+            skills,
+            |id| id.as_uuid(),
+            &members,
+            &totals,
+            &profiles,
+            first,
+        ))
     }
 
     pub async fn users_by_ids(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>, StoreError> {
-        let rows =
-            user::Entity::find().filter(user::Column::Id.is_in(uuids(ids, |id| id.as_uuid()))).all(self.connection()).await?;
+        let rows = user::Entity::find()
+            .filter(user::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
+            .all(self.connection())
+            .await?;
         let users = convert_all(rows, records::user)?;
         Ok(users.into_iter().map(|user| (user.id, user)).collect())
     }
 
-    pub async fn memberships_of_users(&self, users: &[UserId]) -> Result<HashMap<UserId, Vec<Membership>>, StoreError> {
+    pub async fn memberships_of_users(
+        &self,
+        users: &[UserId],
+    ) -> Result<HashMap<UserId, Vec<Membership>>, StoreError> {
         let rows = membership::Entity::find()
             .filter(membership::Column::UserId.is_in(uuids(users, |id| id.as_uuid())))
             .order_by_asc(membership::Column::CreatedAt)
@@ -662,13 +873,19 @@ impl Store {
             .await?;
         let mut memberships: HashMap<UserId, Vec<Membership>> = HashMap::new();
         for membership in convert_all(rows, records::membership)? {
-            memberships.entry(membership.user_id).or_default().push(membership);
+            memberships
+                .entry(membership.user_id)
+                .or_default()
+                .push(membership);
         }
         Ok(memberships)
     }
 
     /// Whether the catalogue holds no organisation yet (the demo loads only into such a one).
     pub async fn is_catalogue_empty(&self) -> Result<bool, StoreError> {
-        Ok(organisation::Entity::find().count(self.connection()).await? == 0)
+        Ok(organisation::Entity::find()
+            .count(self.connection())
+            .await?
+            == 0)
     }
 }

@@ -2,20 +2,25 @@
 //! corrupt rather than passed on.
 
 use passerelle_domain::catalogue::{
-    Certification, Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer,
-    TrainingSession, User,
+    Certification, Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill,
+    TrainingOffer, TrainingSession, User,
 };
 use passerelle_domain::{
-    DateRange, Email, InseeCode, MemberRole, Modality, Money, NafCode, OfferStatus, Siret, SkillLevel, Slug, Visibility,
+    DateRange, Email, InseeCode, MemberRole, Modality, Money, NafCode, OfferStatus, Siret,
+    SkillLevel, Slug, Visibility,
 };
 
 use crate::StoreError;
 use crate::entities::{
-    commune, membership, organisation, profile_skill, skill, skill_profile, taught_skill, training_offer,
-    training_session, user,
+    commune, membership, organisation, profile_skill, skill, skill_profile, taught_skill,
+    training_offer, training_session, user,
 };
 
-fn parsed<T, E: std::fmt::Display>(table: &str, column: &str, result: Result<T, E>) -> Result<T, StoreError> {
+fn parsed<T, E: std::fmt::Display>(
+    table: &str,
+    column: &str,
+    result: Result<T, E>,
+) -> Result<T, StoreError> {
     result.map_err(|error| StoreError::corrupt(table, column, error))
 }
 
@@ -25,7 +30,9 @@ fn optional<T, E: std::fmt::Display>(
     value: Option<&str>,
     parse: impl Fn(&str) -> Result<T, E>,
 ) -> Result<Option<T>, StoreError> {
-    value.map(|raw| parsed(table, column, parse(raw))).transpose()
+    value
+        .map(|raw| parsed(table, column, parse(raw)))
+        .transpose()
 }
 
 fn level(table: &str, raw: i16) -> Result<SkillLevel, StoreError> {
@@ -40,7 +47,11 @@ pub(crate) fn place(row: commune::Model) -> Result<Place, StoreError> {
     Ok(Place {
         insee_code: parsed("communes", "insee_code", InseeCode::parse(&row.insee_code))?,
         name: row.name,
-        postcodes: row.postcodes.split_whitespace().map(str::to_owned).collect(),
+        postcodes: row
+            .postcodes
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
         department_code: row.department_code,
         department_name: row.department_name,
         region_name: row.region_name,
@@ -71,7 +82,12 @@ pub(crate) fn organisation(row: organisation::Model) -> Result<Organisation, Sto
         slug: parsed(TABLE, "slug", Slug::parse(&row.slug))?,
         siret: optional(TABLE, "siret", row.siret.as_deref(), Siret::parse)?,
         naf_code: optional(TABLE, "naf_code", row.naf_code.as_deref(), NafCode::parse)?,
-        place: optional(TABLE, "insee_code", row.insee_code.as_deref(), InseeCode::parse)?,
+        place: optional(
+            TABLE,
+            "insee_code",
+            row.insee_code.as_deref(),
+            InseeCode::parse,
+        )?,
         name: row.name,
         description: row.description,
         website: row.website,
@@ -94,7 +110,10 @@ pub(crate) fn training_offer(row: training_offer::Model) -> Result<TrainingOffer
         modality: parsed(TABLE, "modality", Modality::parse(&row.modality))?,
         status: parsed(TABLE, "status", OfferStatus::parse(&row.status))?,
         duration_hours: parsed(TABLE, "duration_hours", u32::try_from(row.duration_hours))?,
-        price: row.price_cents.map(|cents| parsed(TABLE, "price_cents", Money::from_cents(cents))).transpose()?,
+        price: row
+            .price_cents
+            .map(|cents| parsed(TABLE, "price_cents", Money::from_cents(cents)))
+            .transpose()?,
         version: parsed(TABLE, "version", u32::try_from(row.version))?,
         title: row.title,
         summary: row.summary,
@@ -110,17 +129,35 @@ pub(crate) fn training_offer(row: training_offer::Model) -> Result<TrainingOffer
 }
 
 pub(crate) fn taught_skill(row: taught_skill::Model) -> Result<TaughtSkill, StoreError> {
-    Ok(TaughtSkill { offer_id: row.offer_id.into(), skill_id: row.skill_id.into(), level: level("taught_skills", row.level)? })
+    Ok(TaughtSkill {
+        offer_id: row.offer_id.into(),
+        skill_id: row.skill_id.into(),
+        level: level("taught_skills", row.level)?,
+    })
 }
 
-pub(crate) fn training_session(row: training_session::Model) -> Result<TrainingSession, StoreError> {
+pub(crate) fn training_session(
+    row: training_session::Model,
+) -> Result<TrainingSession, StoreError> {
     const TABLE: &str = "training_sessions";
     Ok(TrainingSession {
         id: row.id.into(),
         offer_id: row.offer_id.into(),
-        dates: parsed(TABLE, "end_date", DateRange::new(row.start_date, row.end_date))?,
-        place: optional(TABLE, "insee_code", row.insee_code.as_deref(), InseeCode::parse)?,
-        seats: row.seats.map(|seats| parsed(TABLE, "seats", u32::try_from(seats))).transpose()?,
+        dates: parsed(
+            TABLE,
+            "end_date",
+            DateRange::new(row.start_date, row.end_date),
+        )?,
+        place: optional(
+            TABLE,
+            "insee_code",
+            row.insee_code.as_deref(),
+            InseeCode::parse,
+        )?,
+        seats: row
+            .seats
+            .map(|seats| parsed(TABLE, "seats", u32::try_from(seats)))
+            .transpose()?,
         seats_taken: parsed(TABLE, "seats_taken", u32::try_from(row.seats_taken))?,
     })
 }
@@ -130,10 +167,23 @@ pub(crate) fn skill_profile(row: skill_profile::Model) -> Result<SkillProfile, S
     Ok(SkillProfile {
         id: row.id.into(),
         user_id: row.user_id.into(),
-        place: optional(TABLE, "insee_code", row.insee_code.as_deref(), InseeCode::parse)?,
-        daily_rate: row.daily_rate_cents.map(|cents| parsed(TABLE, "daily_rate_cents", Money::from_cents(cents))).transpose()?,
+        place: optional(
+            TABLE,
+            "insee_code",
+            row.insee_code.as_deref(),
+            InseeCode::parse,
+        )?,
+        daily_rate: row
+            .daily_rate_cents
+            .map(|cents| parsed(TABLE, "daily_rate_cents", Money::from_cents(cents)))
+            .transpose()?,
         visibility: parsed(TABLE, "visibility", Visibility::parse(&row.visibility))?,
-        contact_email: optional(TABLE, "contact_email", row.contact_email.as_deref(), Email::parse)?,
+        contact_email: optional(
+            TABLE,
+            "contact_email",
+            row.contact_email.as_deref(),
+            Email::parse,
+        )?,
         display_name: row.display_name,
         headline: row.headline,
         summary: row.summary,
@@ -148,7 +198,10 @@ pub(crate) fn profile_skill(row: profile_skill::Model) -> Result<ProfileSkill, S
         profile_id: row.profile_id.into(),
         skill_id: row.skill_id.into(),
         level: level("profile_skills", row.level)?,
-        years: row.years.map(|years| parsed("profile_skills", "years", u8::try_from(years))).transpose()?,
+        years: row
+            .years
+            .map(|years| parsed("profile_skills", "years", u8::try_from(years)))
+            .transpose()?,
     })
 }
 

@@ -18,24 +18,66 @@ async fn migrations_load_reference_data_and_the_demo_loads_once() {
     let store = migrated_store(&folder).await;
     store.check_ready().await.expect("ready after migrating");
 
-    let rust = store.skill_by_slug("rust").await.unwrap().expect("rust is in the taxonomy");
+    let rust = store
+        .skill_by_slug("rust")
+        .await
+        .unwrap()
+        .expect("rust is in the taxonomy");
     assert_eq!(rust.label_fr, "Rust");
 
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let summary = store.load_demo(DEMO_SEED, today).await.unwrap().expect("loads into an empty catalogue");
+    let summary = store
+        .load_demo(DEMO_SEED, today)
+        .await
+        .unwrap()
+        .expect("loads into an empty catalogue");
     assert!(summary.training_offers >= 150);
-    assert_eq!(store.load_demo(DEMO_SEED, today).await.unwrap(), None, "a second load changes nothing");
+    assert_eq!(
+        store.load_demo(DEMO_SEED, today).await.unwrap(),
+        None,
+        "a second load changes nothing"
+    );
 
-    let listed = store.list_offers(&OfferFilter::default(), PageRequest { first: 100, after: None }).await.unwrap();
-    assert!(listed.total_count >= 130, "{} published offers", listed.total_count);
-    assert!(listed.items.iter().all(|offer| offer.status == OfferStatus::Published));
+    let listed = store
+        .list_offers(
+            &OfferFilter::default(),
+            PageRequest {
+                first: 100,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        listed.total_count >= 130,
+        "{} published offers",
+        listed.total_count
+    );
+    assert!(
+        listed
+            .items
+            .iter()
+            .all(|offer| offer.status == OfferStatus::Published)
+    );
 
-    let providers: Vec<_> = listed.items.iter().map(|offer| offer.provider_id).take(10).collect();
-    let pages = store.first_offers_of_providers(&providers, &[OfferStatus::Published], 2).await.unwrap();
+    let providers: Vec<_> = listed
+        .items
+        .iter()
+        .map(|offer| offer.provider_id)
+        .take(10)
+        .collect();
+    let pages = store
+        .first_offers_of_providers(&providers, &[OfferStatus::Published], 2)
+        .await
+        .unwrap();
     for provider in &providers {
         let page = &pages[provider];
         assert!(!page.items.is_empty() && page.items.len() <= 2);
-        assert!(page.items.iter().all(|offer| offer.provider_id == *provider));
+        assert!(
+            page.items
+                .iter()
+                .all(|offer| offer.provider_id == *provider)
+        );
         assert_eq!(page.has_next_page, page.total_count > 2);
     }
 }
@@ -46,8 +88,21 @@ async fn concurrent_writers_wait_for_each_other_instead_of_failing() {
     let store = migrated_store(&folder).await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
     // Two demo loads race: IMMEDIATE transactions serialise them; exactly one loads.
-    let (first, second) = tokio::join!(store.load_demo(DEMO_SEED, today), store.load_demo(DEMO_SEED + 1, today));
+    let (first, second) = tokio::join!(
+        store.load_demo(DEMO_SEED, today),
+        store.load_demo(DEMO_SEED + 1, today)
+    );
     let loaded = [first, second];
-    assert!(loaded.iter().all(Result::is_ok), "no writer failed: {loaded:?}");
-    assert_eq!(loaded.iter().filter(|result| matches!(result, Ok(Some(_)))).count(), 1, "exactly one loaded");
+    assert!(
+        loaded.iter().all(Result::is_ok),
+        "no writer failed: {loaded:?}"
+    );
+    assert_eq!(
+        loaded
+            .iter()
+            .filter(|result| matches!(result, Ok(Some(_))))
+            .count(),
+        1,
+        "exactly one loaded"
+    );
 }

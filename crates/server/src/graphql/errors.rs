@@ -19,7 +19,9 @@ pub(crate) fn bad_user_input(message: impl Into<String>) -> Error {
 
 /// A fault of ours: logged in full under the request id, shown to the client as INTERNAL only.
 pub(crate) fn internal(context: &Context<'_>, error: impl Display) -> Error {
-    let request_id = context.data_opt::<RequestId>().map_or_else(|| "unknown".to_owned(), |id| id.0.clone());
+    let request_id = context
+        .data_opt::<RequestId>()
+        .map_or_else(|| "unknown".to_owned(), |id| id.0.clone());
     tracing::error!(request_id = %request_id, error = %error, "internal error while resolving a GraphQL field");
     Error::new(format!("internal error (request id {request_id})")).extend_with(|_, extensions| {
         extensions.set("code", "INTERNAL");

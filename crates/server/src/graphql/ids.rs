@@ -46,11 +46,21 @@ pub(crate) fn global_id(kind: NodeKind, uuid: Uuid) -> ID {
 
 /// Decodes a global ID, or says that it is not one of ours.
 pub(crate) fn decode(id: &ID) -> async_graphql::Result<(NodeKind, Uuid)> {
-    let invalid = || bad_user_input(format!("{:?} is not a Passerelle ID: use an `id` returned by this API", id.0));
-    let bytes = URL_SAFE_NO_PAD.decode(id.0.as_bytes()).map_err(|_| invalid())?;
+    let invalid = || {
+        bad_user_input(format!(
+            "{:?} is not a Passerelle ID: use an `id` returned by this API",
+            id.0
+        ))
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(id.0.as_bytes())
+        .map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (type_name, uuid) = text.split_once(':').ok_or_else(invalid)?;
-    let kind = NodeKind::ALL.into_iter().find(|kind| kind.type_name() == type_name).ok_or_else(invalid)?;
+    let kind = NodeKind::ALL
+        .into_iter()
+        .find(|kind| kind.type_name() == type_name)
+        .ok_or_else(invalid)?;
     let uuid = Uuid::parse_str(uuid).map_err(|_| invalid())?;
     Ok((kind, uuid))
 }

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use passerelle_domain::catalogue::{
-    Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer, TrainingSession,
-    User,
+    Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer,
+    TrainingSession, User,
 };
 use passerelle_domain::{
-    InseeCode, OfferStatus, OrganisationId, Reader, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId,
-    UserId,
+    InseeCode, OfferStatus, OrganisationId, Reader, SkillId, SkillProfileId, TrainingOfferId,
+    TrainingSessionId, UserId,
 };
 use passerelle_store::{Page, Store, StoreError};
 
@@ -78,7 +78,10 @@ fn keyed<K: Copy + Eq + std::hash::Hash, Inner: Copy + Eq + std::hash::Hash, V>(
     loaded: Result<HashMap<Inner, V>, StoreError>,
 ) -> LoadResult<K, V> {
     let mut loaded = loaded.map_err(Arc::new)?;
-    Ok(keys.iter().filter_map(|key| loaded.remove(&inner(*key)).map(|value| (*key, value))).collect())
+    Ok(keys
+        .iter()
+        .filter_map(|key| loaded.remove(&inner(*key)).map(|value| (*key, value)))
+        .collect())
 }
 
 fn inner_ids<K: Copy, Inner>(keys: &[K], inner: impl Fn(K) -> Inner) -> Vec<Inner> {
@@ -131,7 +134,10 @@ wrapped_loader!(MembershipsOf(UserId) => Vec<Membership>, |loader, ids| loader.s
 wrapped_loader!(ProfileOf(UserId) => SkillProfile, |loader, ids| loader.store.profiles_of_users(loader.reader, &ids));
 
 /// Groups keys that share the page parameters, so each group is one batched query.
-fn groups<K: Clone, G: Eq + std::hash::Hash + Clone>(keys: &[K], group_of: impl Fn(&K) -> G) -> HashMap<G, Vec<K>> {
+fn groups<K: Clone, G: Eq + std::hash::Hash + Clone>(
+    keys: &[K],
+    group_of: impl Fn(&K) -> G,
+) -> HashMap<G, Vec<K>> {
     let mut groups: HashMap<G, Vec<K>> = HashMap::new();
     for key in keys {
         groups.entry(group_of(key)).or_default().push(key.clone());
@@ -147,8 +153,11 @@ impl Loader<FirstOffersOf> for CatalogueLoader {
         let mut pages = HashMap::new();
         for ((statuses, first), keys) in groups(keys, |key| (key.statuses.clone(), key.first)) {
             let providers: Vec<OrganisationId> = keys.iter().map(|key| key.provider).collect();
-            let mut loaded =
-                self.store.first_offers_of_providers(&providers, &statuses, first).await.map_err(Arc::new)?;
+            let mut loaded = self
+                .store
+                .first_offers_of_providers(&providers, &statuses, first)
+                .await
+                .map_err(Arc::new)?;
             for key in keys {
                 if let Some(page) = loaded.remove(&key.provider) {
                     pages.insert(key, page);
@@ -163,11 +172,18 @@ impl Loader<FirstOffersTeaching> for CatalogueLoader {
     type Value = Page<TrainingOffer>;
     type Error = Arc<StoreError>;
 
-    async fn load(&self, keys: &[FirstOffersTeaching]) -> LoadResult<FirstOffersTeaching, Page<TrainingOffer>> {
+    async fn load(
+        &self,
+        keys: &[FirstOffersTeaching],
+    ) -> LoadResult<FirstOffersTeaching, Page<TrainingOffer>> {
         let mut pages = HashMap::new();
         for (first, keys) in groups(keys, |key| key.first) {
             let skills: Vec<SkillId> = keys.iter().map(|key| key.skill).collect();
-            let mut loaded = self.store.first_offers_teaching(&skills, first).await.map_err(Arc::new)?;
+            let mut loaded = self
+                .store
+                .first_offers_teaching(&skills, first)
+                .await
+                .map_err(Arc::new)?;
             for key in keys {
                 if let Some(page) = loaded.remove(&key.skill) {
                     pages.insert(key, page);
@@ -182,12 +198,18 @@ impl Loader<FirstProfilesHolding> for CatalogueLoader {
     type Value = Page<SkillProfile>;
     type Error = Arc<StoreError>;
 
-    async fn load(&self, keys: &[FirstProfilesHolding]) -> LoadResult<FirstProfilesHolding, Page<SkillProfile>> {
+    async fn load(
+        &self,
+        keys: &[FirstProfilesHolding],
+    ) -> LoadResult<FirstProfilesHolding, Page<SkillProfile>> {
         let mut pages = HashMap::new();
         for (first, keys) in groups(keys, |key| key.first) {
             let skills: Vec<SkillId> = keys.iter().map(|key| key.skill).collect();
-            let mut loaded =
-                self.store.first_profiles_with_skills(self.reader, &skills, first).await.map_err(Arc::new)?;
+            let mut loaded = self
+                .store
+                .first_profiles_with_skills(self.reader, &skills, first)
+                .await
+                .map_err(Arc::new)?;
             for key in keys {
                 if let Some(page) = loaded.remove(&key.skill) {
                     pages.insert(key, page);

@@ -27,15 +27,23 @@ pub use errors::RequestId;
 pub type PasserelleSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
 
 pub(crate) fn build_schema(store: Store) -> PasserelleSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription).data(store).finish()
+    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+        .data(store)
+        .finish()
 }
 
 /// Attaches what every request needs: who reads, a fresh batch loader (its cache lives for
 /// one request only) and a request id for the logs.
 pub(crate) fn prepare(request: Request, store: &Store) -> Request {
     let reader = Reader::Anonymous;
-    let loader = DataLoader::new(loaders::CatalogueLoader::new(store.clone(), reader), tokio::spawn);
-    request.data(reader).data(loader).data(RequestId::generate())
+    let loader = DataLoader::new(
+        loaders::CatalogueLoader::new(store.clone(), reader),
+        tokio::spawn,
+    );
+    request
+        .data(reader)
+        .data(loader)
+        .data(RequestId::generate())
 }
 
 pub(crate) fn sdl(schema: &PasserelleSchema) -> String {
@@ -44,5 +52,7 @@ pub(crate) fn sdl(schema: &PasserelleSchema) -> String {
 
 /// The schema in SDL, as `passerelle export-schema` prints it and `schema.graphql` holds it.
 pub fn export_schema() -> String {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription).finish().sdl()
+    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
 }

@@ -25,7 +25,9 @@ pub(crate) struct PageInfo {
 pub(crate) fn page_size(first: Option<i32>) -> async_graphql::Result<u64> {
     let first = first.unwrap_or(20);
     if !(1..=MAX_PAGE_SIZE).contains(&first) {
-        return Err(bad_user_input(format!("first must be between 1 and {MAX_PAGE_SIZE}, got {first}")));
+        return Err(bad_user_input(format!(
+            "first must be between 1 and {MAX_PAGE_SIZE}, got {first}"
+        )));
     }
     Ok(u64::try_from(first).unwrap_or(20))
 }
@@ -43,7 +45,9 @@ fn decode(cursor: &str) -> async_graphql::Result<String> {
 }
 
 fn invalid_cursor() -> async_graphql::Error {
-    bad_user_input("after is not a cursor of this list: pass an endCursor or edge cursor returned by the same field")
+    bad_user_input(
+        "after is not a cursor of this list: pass an endCursor or edge cursor returned by the same field",
+    )
 }
 
 /// Cursor of a list ordered by slug.
@@ -69,17 +73,29 @@ pub(crate) fn offer_cursor(position: OfferCursor) -> String {
     }
 }
 
-pub(crate) fn after_offer(after: Option<&str>, by_update: bool) -> async_graphql::Result<Option<OfferCursor>> {
+pub(crate) fn after_offer(
+    after: Option<&str>,
+    by_update: bool,
+) -> async_graphql::Result<Option<OfferCursor>> {
     let Some(cursor) = after else { return Ok(None) };
     let text = decode(cursor)?;
     let position = if by_update {
-        let rest = text.strip_prefix("offer-updated:").ok_or_else(invalid_cursor)?;
+        let rest = text
+            .strip_prefix("offer-updated:")
+            .ok_or_else(invalid_cursor)?;
         let (at, id) = rest.split_once('|').ok_or_else(invalid_cursor)?;
-        let at = DateTime::parse_from_rfc3339(at).map_err(|_| invalid_cursor())?.with_timezone(&Utc);
-        OfferCursor::Updated(at, TrainingOfferId::from_uuid(Uuid::parse_str(id).map_err(|_| invalid_cursor())?))
+        let at = DateTime::parse_from_rfc3339(at)
+            .map_err(|_| invalid_cursor())?
+            .with_timezone(&Utc);
+        OfferCursor::Updated(
+            at,
+            TrainingOfferId::from_uuid(Uuid::parse_str(id).map_err(|_| invalid_cursor())?),
+        )
     } else {
         let id = text.strip_prefix("offer:").ok_or_else(invalid_cursor)?;
-        OfferCursor::Id(TrainingOfferId::from_uuid(Uuid::parse_str(id).map_err(|_| invalid_cursor())?))
+        OfferCursor::Id(TrainingOfferId::from_uuid(
+            Uuid::parse_str(id).map_err(|_| invalid_cursor())?,
+        ))
     };
     Ok(Some(position))
 }
@@ -93,7 +109,9 @@ pub(crate) fn after_profile(after: Option<&str>) -> async_graphql::Result<Option
         .map(|cursor| {
             let text = decode(cursor)?;
             let id = text.strip_prefix("profile:").ok_or_else(invalid_cursor)?;
-            Uuid::parse_str(id).map(SkillProfileId::from_uuid).map_err(|_| invalid_cursor())
+            Uuid::parse_str(id)
+                .map(SkillProfileId::from_uuid)
+                .map_err(|_| invalid_cursor())
         })
         .transpose()
 }
@@ -116,6 +134,14 @@ pub(crate) fn edges_of<T, Edge>(
         start_cursor: cursors.first().cloned(),
         end_cursor: cursors.last().cloned(),
     };
-    let edges = cursors.into_iter().zip(page.items).map(|(cursor, item)| edge(cursor, item)).collect();
-    (edges, page_info, i32::try_from(page.total_count).unwrap_or(i32::MAX))
+    let edges = cursors
+        .into_iter()
+        .zip(page.items)
+        .map(|(cursor, item)| edge(cursor, item))
+        .collect();
+    (
+        edges,
+        page_info,
+        i32::try_from(page.total_count).unwrap_or(i32::MAX),
+    )
 }

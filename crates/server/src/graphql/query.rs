@@ -3,7 +3,8 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use passerelle_domain::{
-    OfferStatus, OrganisationId, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId, UserId,
+    OfferStatus, OrganisationId, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId,
+    UserId,
 };
 use passerelle_store::{OfferFilter, OfferOrder};
 
@@ -12,9 +13,9 @@ use super::ids::{NodeKind, decode};
 use super::pagination::{after_offer, after_slug, edges_of, page_size, request, slug_cursor};
 use super::scalars::DateTime;
 use super::types::{
-    Node, OfferStatusValue, OrganisationConnection, OrganisationEdge, OrganisationObject, SkillConnection,
-    SkillEdge, SkillObject, SkillProfileObject, TrainingOfferConnection, TrainingOfferObject, TrainingSessionObject,
-    UserObject, loader, reader, store,
+    Node, OfferStatusValue, OrganisationConnection, OrganisationEdge, OrganisationObject,
+    SkillConnection, SkillEdge, SkillObject, SkillProfileObject, TrainingOfferConnection,
+    TrainingOfferObject, TrainingSessionObject, UserObject, loader, reader, store,
 };
 
 /// At most this many IDs in one `nodes` call.
@@ -38,27 +39,37 @@ pub(crate) struct TrainingOfferFilter {
 fn bounded<'a>(name: &str, values: &'a Option<Vec<String>>) -> async_graphql::Result<&'a [String]> {
     let values = values.as_deref().unwrap_or_default();
     if values.len() > MAX_FILTER_VALUES {
-        return Err(bad_user_input(format!("filter.{name} takes at most {MAX_FILTER_VALUES} values")));
+        return Err(bad_user_input(format!(
+            "filter.{name} takes at most {MAX_FILTER_VALUES} values"
+        )));
     }
     Ok(values)
 }
 
 /// Turns the GraphQL filter into the store's, checking every value.
-async fn offer_filter(context: &Context<'_>, filter: Option<TrainingOfferFilter>) -> async_graphql::Result<OfferFilter> {
-    let Some(filter) = filter else { return Ok(OfferFilter::default()) };
+async fn offer_filter(
+    context: &Context<'_>,
+    filter: Option<TrainingOfferFilter>,
+) -> async_graphql::Result<OfferFilter> {
+    let Some(filter) = filter else {
+        return Ok(OfferFilter::default());
+    };
     let mut statuses: Vec<OfferStatus> = match &filter.statuses {
         None => vec![OfferStatus::Published],
         Some(statuses) => statuses.iter().copied().map(Into::into).collect(),
     };
     if statuses.contains(&OfferStatus::Draft) {
-        return Err(bad_user_input("filter.statuses: DRAFT offers are never listed; ask for PUBLISHED and/or ARCHIVED"));
+        return Err(bad_user_input(
+            "filter.statuses: DRAFT offers are never listed; ask for PUBLISHED and/or ARCHIVED",
+        ));
     }
     if statuses.is_empty() {
         statuses.push(OfferStatus::Published);
     }
     let departments = bounded("departments", &filter.departments)?;
     for department in departments {
-        let well_formed = (2..=3).contains(&department.len()) && department.chars().all(|c| c.is_ascii_alphanumeric());
+        let well_formed = (2..=3).contains(&department.len())
+            && department.chars().all(|c| c.is_ascii_alphanumeric());
         if !well_formed {
             return Err(bad_user_input(format!(
                 "filter.departments: {department:?} is not a department code such as 34 or 2A"
@@ -66,21 +77,33 @@ async fn offer_filter(context: &Context<'_>, filter: Option<TrainingOfferFilter>
         }
     }
     let slugs = bounded("skills", &filter.skills)?;
-    let known = store(context).skills_by_slugs(slugs).await.or_internal(context)?;
+    let known = store(context)
+        .skills_by_slugs(slugs)
+        .await
+        .or_internal(context)?;
     let mut roots = Vec::new();
     for slug in slugs {
-        let skill = known
-            .get(slug)
-            .ok_or_else(|| bad_user_input(format!("filter.skills: no skill has the slug {slug:?}; see the skills query")))?;
+        let skill = known.get(slug).ok_or_else(|| {
+            bad_user_input(format!(
+                "filter.skills: no skill has the slug {slug:?}; see the skills query"
+            ))
+        })?;
         roots.push(skill.id);
     }
-    let skill_groups = store(context).skills_and_descendants(&roots).await.or_internal(context)?;
+    let skill_groups = store(context)
+        .skills_and_descendants(&roots)
+        .await
+        .or_internal(context)?;
     Ok(OfferFilter {
         statuses,
         updated_since: filter.updated_since.map(|since| since.0),
         departments: departments.iter().map(|code| code.to_uppercase()).collect(),
         skill_groups,
-        order: if filter.updated_since.is_some() { OfferOrder::Updated } else { OfferOrder::Created },
+        order: if filter.updated_since.is_some() {
+            OfferOrder::Updated
+        } else {
+            OfferOrder::Created
+        },
         ..OfferFilter::default()
     })
 }
@@ -89,7 +112,11 @@ async fn load_node(context: &Context<'_>, id: &ID) -> async_graphql::Result<Opti
     let (kind, uuid) = decode(id)?;
     let loader = loader(context);
     let node = match kind {
-        NodeKind::Skill => loader.load_one(SkillId::from_uuid(uuid)).await.or_internal(context)?.map(|skill| Node::Skill(SkillObject(skill))),
+        NodeKind::Skill => loader
+            .load_one(SkillId::from_uuid(uuid))
+            .await
+            .or_internal(context)?
+            .map(|skill| Node::Skill(SkillObject(skill))),
         NodeKind::Organisation => loader
             .load_one(OrganisationId::from_uuid(uuid))
             .await
@@ -127,9 +154,16 @@ impl Query {
     }
 
     /// Objects by global ID, in the order asked; null where nothing visible has that ID.
-    async fn nodes(&self, context: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        context: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
-            return Err(bad_user_input(format!("nodes takes at most {MAX_NODES} ids, got {}", ids.len())));
+            return Err(bad_user_input(format!(
+                "nodes takes at most {MAX_NODES} ids, got {}",
+                ids.len()
+            )));
         }
         let lookups = ids.iter().map(|id| load_node(context, id));
         futures_join_all(lookups).await.into_iter().collect()
@@ -140,8 +174,16 @@ impl Query {
         None
     }
 
-    async fn skill(&self, context: &Context<'_>, slug: String) -> async_graphql::Result<Option<SkillObject>> {
-        Ok(store(context).skill_by_slug(&slug).await.or_internal(context)?.map(SkillObject))
+    async fn skill(
+        &self,
+        context: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<SkillObject>> {
+        Ok(store(context)
+            .skill_by_slug(&slug)
+            .await
+            .or_internal(context)?
+            .map(SkillObject))
     }
 
     /// Skills by slug; `query` keeps those whose label or synonym contains it (French or
@@ -154,23 +196,43 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<SkillConnection> {
         let first = page_size(first)?;
-        if query.as_ref().is_some_and(|query| query.chars().count() > 100) {
+        if query
+            .as_ref()
+            .is_some_and(|query| query.chars().count() > 100)
+        {
             return Err(bad_user_input("query is limited to 100 characters"));
         }
         let after_position = after_slug(after.as_deref())?;
-        let page =
-            store(context).list_skills(query.as_deref(), request(first, after_position)).await.or_internal(context)?;
+        let page = store(context)
+            .list_skills(query.as_deref(), request(first, after_position))
+            .await
+            .or_internal(context)?;
         let (edges, page_info, total_count) = edges_of(
             page,
             after.is_some(),
             |skill| slug_cursor(&skill.slug),
-            |cursor, skill| SkillEdge { cursor, node: SkillObject(skill) },
+            |cursor, skill| SkillEdge {
+                cursor,
+                node: SkillObject(skill),
+            },
         );
-        Ok(SkillConnection { edges, page_info, total_count })
+        Ok(SkillConnection {
+            edges,
+            page_info,
+            total_count,
+        })
     }
 
-    async fn organisation(&self, context: &Context<'_>, slug: String) -> async_graphql::Result<Option<OrganisationObject>> {
-        Ok(store(context).organisation_by_slug(&slug).await.or_internal(context)?.map(OrganisationObject))
+    async fn organisation(
+        &self,
+        context: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<OrganisationObject>> {
+        Ok(store(context)
+            .organisation_by_slug(&slug)
+            .await
+            .or_internal(context)?
+            .map(OrganisationObject))
     }
 
     /// Organisations by slug.
@@ -182,19 +244,37 @@ impl Query {
     ) -> async_graphql::Result<OrganisationConnection> {
         let first = page_size(first)?;
         let after_position = after_slug(after.as_deref())?;
-        let page = store(context).list_organisations(request(first, after_position)).await.or_internal(context)?;
+        let page = store(context)
+            .list_organisations(request(first, after_position))
+            .await
+            .or_internal(context)?;
         let (edges, page_info, total_count) = edges_of(
             page,
             after.is_some(),
             |organisation| slug_cursor(&organisation.slug),
-            |cursor, organisation| OrganisationEdge { cursor, node: OrganisationObject(organisation) },
+            |cursor, organisation| OrganisationEdge {
+                cursor,
+                node: OrganisationObject(organisation),
+            },
         );
-        Ok(OrganisationConnection { edges, page_info, total_count })
+        Ok(OrganisationConnection {
+            edges,
+            page_info,
+            total_count,
+        })
     }
 
     /// An offer by slug: published or archived (so old links keep working), never a draft.
-    async fn training_offer(&self, context: &Context<'_>, slug: String) -> async_graphql::Result<Option<TrainingOfferObject>> {
-        Ok(store(context).offer_by_slug(reader(context), &slug).await.or_internal(context)?.map(TrainingOfferObject))
+    async fn training_offer(
+        &self,
+        context: &Context<'_>,
+        slug: String,
+    ) -> async_graphql::Result<Option<TrainingOfferObject>> {
+        Ok(store(context)
+            .offer_by_slug(reader(context), &slug)
+            .await
+            .or_internal(context)?
+            .map(TrainingOfferObject))
     }
 
     /// Ordered by (updatedAt, id) when filter.updatedSince is given, so a catalogue can be mirrored incrementally.
@@ -208,13 +288,22 @@ impl Query {
         let first = page_size(first)?;
         let filter = offer_filter(context, filter).await?;
         let after_position = after_offer(after.as_deref(), filter.order == OfferOrder::Updated)?;
-        let page = store(context).list_offers(&filter, request(first, after_position)).await.or_internal(context)?;
-        Ok(TrainingOfferConnection::from_page(page, after.is_some(), filter.order))
+        let page = store(context)
+            .list_offers(&filter, request(first, after_position))
+            .await
+            .or_internal(context)?;
+        Ok(TrainingOfferConnection::from_page(
+            page,
+            after.is_some(),
+            filter.order,
+        ))
     }
 }
 
 /// Runs the look-ups concurrently so that the batch loader sees all their keys at once.
-async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
     let futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
     let mut outputs = Vec::with_capacity(futures.len());
     // join_all without a futures dependency: poll them together through a JoinSet-free select.

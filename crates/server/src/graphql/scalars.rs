@@ -13,7 +13,9 @@ impl ScalarType for Date {
         match &value {
             Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(Date)
-                .map_err(|_| InputValueError::custom(format!("{text:?} is not a date: write it YYYY-MM-DD"))),
+                .map_err(|_| {
+                    InputValueError::custom(format!("{text:?} is not a date: write it YYYY-MM-DD"))
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -34,7 +36,9 @@ impl ScalarType for DateTime {
             Value::String(text) => chrono::DateTime::parse_from_rfc3339(text)
                 .map(|instant| DateTime(instant.with_timezone(&Utc)))
                 .map_err(|_| {
-                    InputValueError::custom(format!("{text:?} is not a date-time: write it like 2026-11-26T09:00:00Z"))
+                    InputValueError::custom(format!(
+                        "{text:?} is not a date-time: write it like 2026-11-26T09:00:00Z"
+                    ))
                 }),
             _ => Err(InputValueError::expected_type(value)),
         }

@@ -4,8 +4,8 @@
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Enum, ID, Interface, Object, SimpleObject};
 use passerelle_domain::catalogue::{
-    Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer, TrainingSession,
-    User,
+    Membership, Organisation, Place, ProfileSkill, Skill, SkillProfile, TaughtSkill, TrainingOffer,
+    TrainingSession, User,
 };
 use passerelle_domain::{self as domain, Reader};
 use passerelle_store::{OfferFilter, OfferOrder, Page, Store};
@@ -13,11 +13,12 @@ use passerelle_store::{OfferFilter, OfferOrder, Page, Store};
 use super::errors::OrInternal;
 use super::ids::{NodeKind, global_id};
 use super::loaders::{
-    CatalogueLoader, FirstOffersOf, FirstOffersTeaching, FirstProfilesHolding, HeldBy, MembershipsOf, NarrowerOf,
-    ProfileOf, SessionsOf, SkillsOf, TaughtBy,
+    CatalogueLoader, FirstOffersOf, FirstOffersTeaching, FirstProfilesHolding, HeldBy,
+    MembershipsOf, NarrowerOf, ProfileOf, SessionsOf, SkillsOf, TaughtBy,
 };
 use super::pagination::{
-    PageInfo, after_offer, after_profile, edges_of, offer_cursor, page_size, profile_cursor, request,
+    PageInfo, after_offer, after_profile, edges_of, offer_cursor, page_size, profile_cursor,
+    request,
 };
 use super::scalars::{Date, DateTime};
 
@@ -32,7 +33,10 @@ pub(crate) fn store<'a>(context: &'a Context<'_>) -> &'a Store {
 }
 
 pub(crate) fn reader(context: &Context<'_>) -> Reader {
-    context.data_opt::<Reader>().copied().unwrap_or(Reader::Anonymous)
+    context
+        .data_opt::<Reader>()
+        .copied()
+        .unwrap_or(Reader::Anonymous)
 }
 
 macro_rules! graphql_enum {
@@ -109,25 +113,62 @@ macro_rules! connection {
     };
 }
 
-connection!(SkillConnection, SkillEdge, SkillObject, "SkillConnection", "SkillEdge");
-connection!(OrganisationConnection, OrganisationEdge, OrganisationObject, "OrganisationConnection", "OrganisationEdge");
-connection!(TrainingOfferConnection, TrainingOfferEdge, TrainingOfferObject, "TrainingOfferConnection", "TrainingOfferEdge");
-connection!(SkillProfileConnection, SkillProfileEdge, SkillProfileObject, "SkillProfileConnection", "SkillProfileEdge");
+connection!(
+    SkillConnection,
+    SkillEdge,
+    SkillObject,
+    "SkillConnection",
+    "SkillEdge"
+);
+connection!(
+    OrganisationConnection,
+    OrganisationEdge,
+    OrganisationObject,
+    "OrganisationConnection",
+    "OrganisationEdge"
+);
+connection!(
+    TrainingOfferConnection,
+    TrainingOfferEdge,
+    TrainingOfferObject,
+    "TrainingOfferConnection",
+    "TrainingOfferEdge"
+);
+connection!(
+    SkillProfileConnection,
+    SkillProfileEdge,
+    SkillProfileObject,
+    "SkillProfileConnection",
+    "SkillProfileEdge"
+);
 
 impl TrainingOfferConnection {
-    pub(crate) fn from_page(page: Page<TrainingOffer>, had_cursor: bool, order: OfferOrder) -> Self {
+    pub(crate) fn from_page(
+        page: Page<TrainingOffer>,
+        had_cursor: bool,
+        order: OfferOrder,
+    ) -> Self {
         let (edges, page_info, total_count) = edges_of(
             page,
             had_cursor,
             |offer| {
                 offer_cursor(match order {
                     OfferOrder::Created => passerelle_store::OfferCursor::Id(offer.id),
-                    OfferOrder::Updated => passerelle_store::OfferCursor::Updated(offer.updated_at, offer.id),
+                    OfferOrder::Updated => {
+                        passerelle_store::OfferCursor::Updated(offer.updated_at, offer.id)
+                    }
                 })
             },
-            |cursor, offer| TrainingOfferEdge { cursor, node: TrainingOfferObject(offer) },
+            |cursor, offer| TrainingOfferEdge {
+                cursor,
+                node: TrainingOfferObject(offer),
+            },
         );
-        Self { edges, page_info, total_count }
+        Self {
+            edges,
+            page_info,
+            total_count,
+        }
     }
 }
 
@@ -137,9 +178,16 @@ impl SkillProfileConnection {
             page,
             had_cursor,
             |profile| profile_cursor(profile.id),
-            |cursor, profile| SkillProfileEdge { cursor, node: SkillProfileObject(profile) },
+            |cursor, profile| SkillProfileEdge {
+                cursor,
+                node: SkillProfileObject(profile),
+            },
         );
-        Self { edges, page_info, total_count }
+        Self {
+            edges,
+            page_info,
+            total_count,
+        }
     }
 }
 
@@ -177,9 +225,16 @@ impl PlaceObject {
     }
 }
 
-async fn place(context: &Context<'_>, code: Option<&domain::InseeCode>) -> async_graphql::Result<Option<PlaceObject>> {
+async fn place(
+    context: &Context<'_>,
+    code: Option<&domain::InseeCode>,
+) -> async_graphql::Result<Option<PlaceObject>> {
     let Some(code) = code else { return Ok(None) };
-    Ok(loader(context).load_one(code.clone()).await.or_internal(context)?.map(PlaceObject))
+    Ok(loader(context)
+        .load_one(code.clone())
+        .await
+        .or_internal(context)?
+        .map(PlaceObject))
 }
 
 /// An amount in integer cents of a currency.
@@ -192,7 +247,10 @@ pub(crate) struct MoneyObject {
 
 impl From<domain::Money> for MoneyObject {
     fn from(money: domain::Money) -> Self {
-        Self { amount_cents: i32::try_from(money.cents()).unwrap_or(i32::MAX), currency: domain::Money::CURRENCY.to_owned() }
+        Self {
+            amount_cents: i32::try_from(money.cents()).unwrap_or(i32::MAX),
+            currency: domain::Money::CURRENCY.to_owned(),
+        }
     }
 }
 
@@ -208,17 +266,26 @@ impl SkillObject {
     async fn slug(&self) -> &str {
         self.0.slug.as_str()
     }
-    async fn label(&self, #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>) -> &str {
+    async fn label(
+        &self,
+        #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>,
+    ) -> &str {
         in_locale(locale, &self.0.label_fr, &self.0.label_en)
     }
     /// Synonyms and abbreviations, e.g. "JS" for JavaScript.
-    async fn alt_labels(&self, #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>) -> &[String] {
+    async fn alt_labels(
+        &self,
+        #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>,
+    ) -> &[String] {
         match locale.unwrap_or(LocaleValue::Fr) {
             LocaleValue::Fr => &self.0.alt_labels_fr,
             LocaleValue::En => &self.0.alt_labels_en,
         }
     }
-    async fn description(&self, #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>) -> Option<&str> {
+    async fn description(
+        &self,
+        #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>,
+    ) -> Option<&str> {
         match locale.unwrap_or(LocaleValue::Fr) {
             LocaleValue::Fr => self.0.description_fr.as_deref(),
             LocaleValue::En => self.0.description_en.as_deref(),
@@ -228,12 +295,25 @@ impl SkillObject {
         self.0.esco_uri.as_deref()
     }
     async fn broader(&self, context: &Context<'_>) -> async_graphql::Result<Option<SkillObject>> {
-        let Some(broader) = self.0.broader_id else { return Ok(None) };
-        Ok(loader(context).load_one(broader).await.or_internal(context)?.map(SkillObject))
+        let Some(broader) = self.0.broader_id else {
+            return Ok(None);
+        };
+        Ok(loader(context)
+            .load_one(broader)
+            .await
+            .or_internal(context)?
+            .map(SkillObject))
     }
     async fn narrower(&self, context: &Context<'_>) -> async_graphql::Result<Vec<SkillObject>> {
-        let narrower = loader(context).load_one(NarrowerOf(self.0.id)).await.or_internal(context)?;
-        Ok(narrower.unwrap_or_default().into_iter().map(SkillObject).collect())
+        let narrower = loader(context)
+            .load_one(NarrowerOf(self.0.id))
+            .await
+            .or_internal(context)?;
+        Ok(narrower
+            .unwrap_or_default()
+            .into_iter()
+            .map(SkillObject)
+            .collect())
     }
     /// Published offers teaching this very skill, in publication order.
     async fn training_offers(
@@ -244,13 +324,31 @@ impl SkillObject {
     ) -> async_graphql::Result<TrainingOfferConnection> {
         let first = page_size(first)?;
         let page = match after_offer(after.as_deref(), false)? {
-            None => loader(context).load_one(FirstOffersTeaching { skill: self.0.id, first }).await.or_internal(context)?,
+            None => loader(context)
+                .load_one(FirstOffersTeaching {
+                    skill: self.0.id,
+                    first,
+                })
+                .await
+                .or_internal(context)?,
             Some(position) => {
-                let filter = OfferFilter { teaching: Some(self.0.id), ..OfferFilter::default() };
-                Some(store(context).list_offers(&filter, request(first, Some(position))).await.or_internal(context)?)
+                let filter = OfferFilter {
+                    teaching: Some(self.0.id),
+                    ..OfferFilter::default()
+                };
+                Some(
+                    store(context)
+                        .list_offers(&filter, request(first, Some(position)))
+                        .await
+                        .or_internal(context)?,
+                )
             }
         };
-        Ok(TrainingOfferConnection::from_page(page.unwrap_or_else(Page::empty), after.is_some(), OfferOrder::Created))
+        Ok(TrainingOfferConnection::from_page(
+            page.unwrap_or_else(Page::empty),
+            after.is_some(),
+            OfferOrder::Created,
+        ))
     }
     /// Visible profiles holding this very skill.
     async fn skill_profiles(
@@ -261,20 +359,39 @@ impl SkillObject {
     ) -> async_graphql::Result<SkillProfileConnection> {
         let first = page_size(first)?;
         let page = match after_profile(after.as_deref())? {
-            None => loader(context).load_one(FirstProfilesHolding { skill: self.0.id, first }).await.or_internal(context)?,
+            None => loader(context)
+                .load_one(FirstProfilesHolding {
+                    skill: self.0.id,
+                    first,
+                })
+                .await
+                .or_internal(context)?,
             Some(position) => Some(
                 store(context)
-                    .list_profiles_with_skill(reader(context), self.0.id, request(first, Some(position)))
+                    .list_profiles_with_skill(
+                        reader(context),
+                        self.0.id,
+                        request(first, Some(position)),
+                    )
                     .await
                     .or_internal(context)?,
             ),
         };
-        Ok(SkillProfileConnection::from_page(page.unwrap_or_else(Page::empty), after.is_some()))
+        Ok(SkillProfileConnection::from_page(
+            page.unwrap_or_else(Page::empty),
+            after.is_some(),
+        ))
     }
 }
 
-async fn skills_by_id(context: &Context<'_>, ids: Vec<domain::SkillId>) -> async_graphql::Result<Vec<Skill>> {
-    let mut loaded = loader(context).load_many(ids.iter().copied()).await.or_internal(context)?;
+async fn skills_by_id(
+    context: &Context<'_>,
+    ids: Vec<domain::SkillId>,
+) -> async_graphql::Result<Vec<Skill>> {
+    let mut loaded = loader(context)
+        .load_many(ids.iter().copied())
+        .await
+        .or_internal(context)?;
     Ok(ids.iter().filter_map(|id| loaded.remove(id)).collect())
 }
 
@@ -314,8 +431,16 @@ impl OrganisationObject {
         self.0.qualiopi_certified
     }
     async fn skills(&self, context: &Context<'_>) -> async_graphql::Result<Vec<SkillObject>> {
-        let ids = loader(context).load_one(SkillsOf(self.0.id)).await.or_internal(context)?.unwrap_or_default();
-        Ok(skills_by_id(context, ids).await?.into_iter().map(SkillObject).collect())
+        let ids = loader(context)
+            .load_one(SkillsOf(self.0.id))
+            .await
+            .or_internal(context)?
+            .unwrap_or_default();
+        Ok(skills_by_id(context, ids)
+            .await?
+            .into_iter()
+            .map(SkillObject)
+            .collect())
     }
     /// The organisation's offers; PUBLISHED only unless `status` says otherwise. Drafts are
     /// listed to the organisation's members only.
@@ -337,15 +462,32 @@ impl OrganisationObject {
         statuses.dedup();
         let page = match after_offer(after.as_deref(), false)? {
             None => loader(context)
-                .load_one(FirstOffersOf { provider: self.0.id, statuses, first })
+                .load_one(FirstOffersOf {
+                    provider: self.0.id,
+                    statuses,
+                    first,
+                })
                 .await
                 .or_internal(context)?,
             Some(position) => {
-                let filter = OfferFilter { provider: Some(self.0.id), statuses, ..OfferFilter::default() };
-                Some(store(context).list_offers(&filter, request(first, Some(position))).await.or_internal(context)?)
+                let filter = OfferFilter {
+                    provider: Some(self.0.id),
+                    statuses,
+                    ..OfferFilter::default()
+                };
+                Some(
+                    store(context)
+                        .list_offers(&filter, request(first, Some(position)))
+                        .await
+                        .or_internal(context)?,
+                )
             }
         };
-        Ok(TrainingOfferConnection::from_page(page.unwrap_or_else(Page::empty), after.is_some(), OfferOrder::Created))
+        Ok(TrainingOfferConnection::from_page(
+            page.unwrap_or_else(Page::empty),
+            after.is_some(),
+            OfferOrder::Created,
+        ))
     }
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
@@ -374,9 +516,14 @@ impl TaughtSkillObject {
     }
 }
 
-async fn skill_of(context: &Context<'_>, id: domain::SkillId) -> async_graphql::Result<SkillObject> {
+async fn skill_of(
+    context: &Context<'_>,
+    id: domain::SkillId,
+) -> async_graphql::Result<SkillObject> {
     let skill = loader(context).load_one(id).await.or_internal(context)?;
-    skill.map(SkillObject).ok_or_else(|| super::errors::internal(context, format!("skill {id} is missing")))
+    skill
+        .map(SkillObject)
+        .ok_or_else(|| super::errors::internal(context, format!("skill {id} is missing")))
 }
 
 /// One run of a training offer.
@@ -398,10 +545,14 @@ impl TrainingSessionObject {
         place(context, self.0.place.as_ref()).await
     }
     async fn seats(&self) -> Option<i32> {
-        self.0.seats.map(|seats| i32::try_from(seats).unwrap_or(i32::MAX))
+        self.0
+            .seats
+            .map(|seats| i32::try_from(seats).unwrap_or(i32::MAX))
     }
     async fn seats_left(&self) -> Option<i32> {
-        self.0.seats_left().map(|seats| i32::try_from(seats).unwrap_or(i32::MAX))
+        self.0
+            .seats_left()
+            .map(|seats| i32::try_from(seats).unwrap_or(i32::MAX))
     }
 }
 
@@ -409,8 +560,15 @@ impl TrainingSessionObject {
 pub(crate) struct TrainingOfferObject(pub TrainingOffer);
 
 impl TrainingOfferObject {
-    async fn sessions_of(&self, context: &Context<'_>) -> async_graphql::Result<Vec<TrainingSession>> {
-        Ok(loader(context).load_one(SessionsOf(self.0.id)).await.or_internal(context)?.unwrap_or_default())
+    async fn sessions_of(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Vec<TrainingSession>> {
+        Ok(loader(context)
+            .load_one(SessionsOf(self.0.id))
+            .await
+            .or_internal(context)?
+            .unwrap_or_default())
     }
 }
 
@@ -432,13 +590,26 @@ impl TrainingOfferObject {
         &self.0.description
     }
     async fn provider(&self, context: &Context<'_>) -> async_graphql::Result<OrganisationObject> {
-        let provider = loader(context).load_one(self.0.provider_id).await.or_internal(context)?;
+        let provider = loader(context)
+            .load_one(self.0.provider_id)
+            .await
+            .or_internal(context)?;
         provider.map(OrganisationObject).ok_or_else(|| {
-            super::errors::internal(context, format!("provider {} of offer {} is missing", self.0.provider_id, self.0.id))
+            super::errors::internal(
+                context,
+                format!(
+                    "provider {} of offer {} is missing",
+                    self.0.provider_id, self.0.id
+                ),
+            )
         })
     }
     async fn skills(&self, context: &Context<'_>) -> async_graphql::Result<Vec<TaughtSkillObject>> {
-        let taught = loader(context).load_one(TaughtBy(self.0.id)).await.or_internal(context)?.unwrap_or_default();
+        let taught = loader(context)
+            .load_one(TaughtBy(self.0.id))
+            .await
+            .or_internal(context)?
+            .unwrap_or_default();
         Ok(taught.into_iter().map(TaughtSkillObject).collect())
     }
     async fn prerequisites(&self) -> Option<&str> {
@@ -462,10 +633,13 @@ impl TrainingOfferObject {
         self.0.cpf_eligible
     }
     async fn certification(&self) -> Option<CertificationObject> {
-        self.0.certification.as_ref().map(|certification| CertificationObject {
-            code: certification.code.clone(),
-            title: certification.title.clone(),
-        })
+        self.0
+            .certification
+            .as_ref()
+            .map(|certification| CertificationObject {
+                code: certification.code.clone(),
+                title: certification.title.clone(),
+            })
     }
     /// Language of the training, ISO 639-1 (fr, en).
     async fn language(&self) -> &str {
@@ -475,14 +649,28 @@ impl TrainingOfferObject {
         self.0.status.into()
     }
     /// Sessions by start date.
-    async fn sessions(&self, context: &Context<'_>) -> async_graphql::Result<Vec<TrainingSessionObject>> {
-        Ok(self.sessions_of(context).await?.into_iter().map(TrainingSessionObject).collect())
+    async fn sessions(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Vec<TrainingSessionObject>> {
+        Ok(self
+            .sessions_of(context)
+            .await?
+            .into_iter()
+            .map(TrainingSessionObject)
+            .collect())
     }
     /// The first session that has not started yet.
-    async fn next_session(&self, context: &Context<'_>) -> async_graphql::Result<Option<TrainingSessionObject>> {
+    async fn next_session(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Option<TrainingSessionObject>> {
         let today = chrono::Utc::now().date_naive();
         let sessions = self.sessions_of(context).await?;
-        Ok(sessions.into_iter().find(|session| session.is_upcoming(today)).map(TrainingSessionObject))
+        Ok(sessions
+            .into_iter()
+            .find(|session| session.is_upcoming(today))
+            .map(TrainingSessionObject))
     }
     /// Increases with every change; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -545,8 +733,15 @@ impl SkillProfileObject {
         self.0.daily_rate.map(MoneyObject::from)
     }
     /// Strongest first.
-    async fn skills(&self, context: &Context<'_>) -> async_graphql::Result<Vec<ProfileSkillObject>> {
-        let held = loader(context).load_one(HeldBy(self.0.id)).await.or_internal(context)?.unwrap_or_default();
+    async fn skills(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ProfileSkillObject>> {
+        let held = loader(context)
+            .load_one(HeldBy(self.0.id))
+            .await
+            .or_internal(context)?
+            .unwrap_or_default();
         Ok(held.into_iter().map(ProfileSkillObject).collect())
     }
     async fn visibility(&self) -> VisibilityValue {
@@ -554,7 +749,10 @@ impl SkillProfileObject {
     }
     /// Shown to signed-in users only.
     async fn contact_email(&self, context: &Context<'_>) -> Option<&str> {
-        reader(context).can_see_contact_details().then(|| self.0.contact_email.as_ref().map(domain::Email::as_str)).flatten()
+        reader(context)
+            .can_see_contact_details()
+            .then(|| self.0.contact_email.as_ref().map(domain::Email::as_str))
+            .flatten()
     }
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
@@ -575,12 +773,29 @@ impl UserObject {
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
-    async fn memberships(&self, context: &Context<'_>) -> async_graphql::Result<Vec<MembershipObject>> {
-        let memberships = loader(context).load_one(MembershipsOf(self.0.id)).await.or_internal(context)?;
-        Ok(memberships.unwrap_or_default().into_iter().map(MembershipObject).collect())
+    async fn memberships(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Vec<MembershipObject>> {
+        let memberships = loader(context)
+            .load_one(MembershipsOf(self.0.id))
+            .await
+            .or_internal(context)?;
+        Ok(memberships
+            .unwrap_or_default()
+            .into_iter()
+            .map(MembershipObject)
+            .collect())
     }
-    async fn skill_profile(&self, context: &Context<'_>) -> async_graphql::Result<Option<SkillProfileObject>> {
-        Ok(loader(context).load_one(ProfileOf(self.0.id)).await.or_internal(context)?.map(SkillProfileObject))
+    async fn skill_profile(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Option<SkillProfileObject>> {
+        Ok(loader(context)
+            .load_one(ProfileOf(self.0.id))
+            .await
+            .or_internal(context)?
+            .map(SkillProfileObject))
     }
 }
 
@@ -589,10 +804,19 @@ pub(crate) struct MembershipObject(Membership);
 
 #[Object(name = "Membership")]
 impl MembershipObject {
-    async fn organisation(&self, context: &Context<'_>) -> async_graphql::Result<OrganisationObject> {
-        let organisation = loader(context).load_one(self.0.organisation_id).await.or_internal(context)?;
+    async fn organisation(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<OrganisationObject> {
+        let organisation = loader(context)
+            .load_one(self.0.organisation_id)
+            .await
+            .or_internal(context)?;
         organisation.map(OrganisationObject).ok_or_else(|| {
-            super::errors::internal(context, format!("organisation {} is missing", self.0.organisation_id))
+            super::errors::internal(
+                context,
+                format!("organisation {} is missing", self.0.organisation_id),
+            )
         })
     }
     async fn role(&self) -> MemberRoleValue {

@@ -10,16 +10,20 @@ pub mod content;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
-use passerelle_domain::{Email, Modality, OfferStatus, Siren, Siret, Slug, Visibility, fold_for_search};
+use passerelle_domain::{
+    Email, Modality, OfferStatus, Siren, Siret, Slug, Visibility, fold_for_search,
+};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
 use uuid::Uuid;
 
 use crate::entities::{
-    organisation, organisation_skill, profile_skill, skill, skill_profile, taught_skill, training_offer,
-    training_session, user,
+    organisation, organisation_skill, profile_skill, skill, skill_profile, taught_skill,
+    training_offer, training_session, user,
 };
 use crate::{Store, StoreError};
-use content::{FIRST_NAMES, LAST_NAMES, OFFER_TEMPLATES, ORGANISATIONS, PROFILE_ARCHETYPES, PROFILE_COMMUNES};
+use content::{
+    FIRST_NAMES, LAST_NAMES, OFFER_TEMPLATES, ORGANISATIONS, PROFILE_ARCHETYPES, PROFILE_COMMUNES,
+};
 
 /// The seed of the demo shipped with `serve --demo`.
 pub const DEMO_SEED: u64 = 0x0CC1_7A41_E2026;
@@ -77,9 +81,11 @@ fn days_before(moment: DateTime<Utc>, days: i64) -> DateTime<Utc> {
 
 fn shift(date: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
-        date.checked_add_days(Days::new(days.unsigned_abs())).unwrap_or(date)
+        date.checked_add_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(date)
     } else {
-        date.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(date)
+        date.checked_sub_days(Days::new(days.unsigned_abs()))
+            .unwrap_or(date)
     }
 }
 
@@ -123,11 +129,20 @@ struct DemoRows {
     profile_skills: Vec<profile_skill::Model>,
 }
 
-fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Result<DemoRows, StoreError> {
+fn generate(
+    seed: u64,
+    today: NaiveDate,
+    skills: &HashMap<String, Uuid>,
+) -> Result<DemoRows, StoreError> {
     let mut dice = Dice(seed);
-    let now = today.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()).and_utc();
+    let now = today
+        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+        .and_utc();
     let skill_id = |slug: &str| {
-        skills.get(slug).copied().ok_or_else(|| StoreError::Corrupt(format!("demo content names unknown skill {slug}")))
+        skills
+            .get(slug)
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt(format!("demo content names unknown skill {slug}")))
     };
     let mut rows = DemoRows::default();
     let mut organisation_slugs = HashSet::new();
@@ -152,7 +167,10 @@ fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Resu
             updated_at: created_at,
         });
         for slug in seed.skills {
-            rows.organisation_skills.push(organisation_skill::Model { organisation_id: id, skill_id: skill_id(slug)? });
+            rows.organisation_skills.push(organisation_skill::Model {
+                organisation_id: id,
+                skill_id: skill_id(slug)?,
+            });
         }
         if !seed.is_training_provider {
             continue;
@@ -161,12 +179,20 @@ fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Resu
         // A provider teaches what it knows: templates sharing a skill with it come first.
         let mut templates: Vec<&content::OfferTemplate> = OFFER_TEMPLATES
             .iter()
-            .filter(|template| template.skills.iter().any(|(slug, _)| seed.skills.contains(slug)))
+            .filter(|template| {
+                template
+                    .skills
+                    .iter()
+                    .any(|(slug, _)| seed.skills.contains(slug))
+            })
             .collect();
         let wanted = usize::try_from(dice.between(6, 10)).unwrap_or(6);
         while templates.len() < wanted {
             let extra = dice.pick(OFFER_TEMPLATES);
-            if !templates.iter().any(|template| std::ptr::eq(*template, extra)) {
+            if !templates
+                .iter()
+                .any(|template| std::ptr::eq(*template, extra))
+            {
                 templates.push(extra);
             }
         }
@@ -176,7 +202,17 @@ fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Resu
             chosen.push(templates.swap_remove(index));
         }
         for template in chosen {
-            generate_offer(&mut dice, &mut rows, &mut offer_slugs, now, today, id, seed, template, &skill_id)?;
+            generate_offer(
+                &mut dice,
+                &mut rows,
+                &mut offer_slugs,
+                now,
+                today,
+                id,
+                seed,
+                template,
+                &skill_id,
+            )?;
         }
     }
 
@@ -193,8 +229,10 @@ fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Resu
         let updated_at = created_at + TimeDelta::days(dice.between(0, 9)).min(now - created_at);
         let user_id = dice.uuid_at(created_at);
         let local_part = fold_for_search(&format!("{first}.{last}")).replace(' ', "-");
-        let email = Email::parse(&format!("{local_part}@demo.passerelle.example"))
-            .map_err(|error| StoreError::Corrupt(format!("demo e-mail for {first} {last}: {error}")))?;
+        let email =
+            Email::parse(&format!("{local_part}@demo.passerelle.example")).map_err(|error| {
+                StoreError::Corrupt(format!("demo e-mail for {first} {last}: {error}"))
+            })?;
         let display_name = format!("{first} {last}");
         rows.users.push(user::Model {
             id: user_id,
@@ -211,11 +249,25 @@ fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Resu
             id: profile_id,
             user_id,
             display_name,
-            headline: (if english { archetype.headline_en } else { archetype.headline_fr }).to_owned(),
-            summary: Some((if english { archetype.summary_en } else { archetype.summary_fr }).to_owned()),
+            headline: (if english {
+                archetype.headline_en
+            } else {
+                archetype.headline_fr
+            })
+            .to_owned(),
+            summary: Some(
+                (if english {
+                    archetype.summary_en
+                } else {
+                    archetype.summary_fr
+                })
+                .to_owned(),
+            ),
             insee_code: Some((*dice.pick(PROFILE_COMMUNES)).to_owned()),
             remote: dice.chance(55),
-            available_from: dice.chance(75).then(|| shift(today, dice.between(-30, 150))),
+            available_from: dice
+                .chance(75)
+                .then(|| shift(today, dice.between(-30, 150))),
             daily_rate_cents: dice
                 .chance(80)
                 .then(|| rounded_to_ten_euros(dice.between(i64::from(low), i64::from(high))) * 100),
@@ -239,7 +291,9 @@ fn generate(seed: u64, today: NaiveDate, skills: &HashMap<String, Uuid>) -> Resu
                     profile_id,
                     skill_id: skill_id(slug)?,
                     level: i16::try_from(level).unwrap_or(1),
-                    years: Some(i16::try_from((level * 2 + dice.between(-1, 4)).clamp(1, 25)).unwrap_or(1)),
+                    years: Some(
+                        i16::try_from((level * 2 + dice.between(-1, 4)).clamp(1, 25)).unwrap_or(1),
+                    ),
                 });
             }
         }
@@ -261,9 +315,19 @@ fn generate_offer(
 ) -> Result<(), StoreError> {
     let created_at = days_before(now, dice.between(15, 600));
     let id = dice.uuid_at(created_at);
-    let slug = unique_slug(offer_slugs, &format!("{} {}", template.title, provider.name), "formation");
+    let slug = unique_slug(
+        offer_slugs,
+        &format!("{} {}", template.title, provider.name),
+        "formation",
+    );
     let modality = if template.remote_friendly {
-        *dice.pick(&[Modality::InPerson, Modality::InPerson, Modality::Remote, Modality::Remote, Modality::Blended])
+        *dice.pick(&[
+            Modality::InPerson,
+            Modality::InPerson,
+            Modality::Remote,
+            Modality::Remote,
+            Modality::Blended,
+        ])
     } else if dice.chance(15) {
         Modality::Blended
     } else {
@@ -274,7 +338,8 @@ fn generate_offer(
         90..=94 => OfferStatus::Draft,
         _ => OfferStatus::Archived,
     };
-    let published_at = (status != OfferStatus::Draft).then(|| created_at + TimeDelta::days(dice.between(0, 10)));
+    let published_at =
+        (status != OfferStatus::Draft).then(|| created_at + TimeDelta::days(dice.between(0, 10)));
     let updated_at = published_at.unwrap_or(created_at) + TimeDelta::days(dice.between(0, 40));
     let price = i64::from(template.price_euros) * dice.between(85, 115) / 100;
     rows.offers.push(training_offer::Model {
@@ -288,7 +353,10 @@ fn generate_offer(
         modality: modality.code().to_owned(),
         duration_hours: i32::try_from(template.duration_hours).unwrap_or(7),
         price_cents: (!dice.chance(4)).then(|| rounded_to_ten_euros(price) * 100),
-        registration_url: Some(format!("{}/formations/{slug}", provider.website.trim_end_matches('/'))),
+        registration_url: Some(format!(
+            "{}/formations/{slug}",
+            provider.website.trim_end_matches('/')
+        )),
         cpf_eligible: template.cpf_eligible,
         certification_code: template.certification.map(|(code, _)| code.to_owned()),
         certification_title: template.certification.map(|(_, title)| title.to_owned()),
@@ -300,20 +368,31 @@ fn generate_offer(
         updated_at: updated_at.min(now),
     });
     for (slug, level) in template.skills {
-        rows.taught_skills.push(taught_skill::Model { offer_id: id, skill_id: skill_id(slug)?, level: i16::from(*level) });
+        rows.taught_skills.push(taught_skill::Model {
+            offer_id: id,
+            skill_id: skill_id(slug)?,
+            level: i16::from(*level),
+        });
     }
     if status == OfferStatus::Archived {
         return Ok(());
     }
     // Working days of training, spread over calendar weeks; long courses run part time.
     let working_days = i64::from(template.duration_hours.div_ceil(7));
-    let calendar_days = if working_days > 20 { working_days * 2 } else { working_days * 7 / 5 }.clamp(1, 365);
+    let calendar_days = if working_days > 20 {
+        working_days * 2
+    } else {
+        working_days * 7 / 5
+    }
+    .clamp(1, 365);
     let mut start = shift(today, dice.between(-60, 40));
     for _ in 0..dice.between(1, 4) {
         start = shift(start, dice.between(20, 90));
         let place = match modality {
             Modality::Remote => None,
-            _ if dice.chance(25) => Some((*dice.pick(&["31555", "34172", "30189", "66136"])).to_owned()),
+            _ if dice.chance(25) => {
+                Some((*dice.pick(&["31555", "34172", "30189", "66136"])).to_owned())
+            }
             _ => Some(provider.insee_code.to_owned()),
         };
         let seats = i32::try_from(dice.between(8, 16)).unwrap_or(12);
@@ -340,8 +419,14 @@ where
     Entity: EntityTrait,
 {
     for chunk in models.chunks(200) {
-        let active: Vec<Active> = chunk.iter().cloned().map(|model| model.into_active_model().reset_all()).collect();
-        Entity::insert_many(active).exec_without_returning(transaction).await?;
+        let active: Vec<Active> = chunk
+            .iter()
+            .cloned()
+            .map(|model| model.into_active_model().reset_all())
+            .collect();
+        Entity::insert_many(active)
+            .exec_without_returning(transaction)
+            .await?;
     }
     Ok(())
 }
@@ -349,7 +434,11 @@ where
 impl Store {
     /// Loads the demo into an empty catalogue, in one transaction; does nothing and returns
     /// `None` when the catalogue already holds organisations.
-    pub async fn load_demo(&self, seed: u64, today: NaiveDate) -> Result<Option<DemoSummary>, StoreError> {
+    pub async fn load_demo(
+        &self,
+        seed: u64,
+        today: NaiveDate,
+    ) -> Result<Option<DemoSummary>, StoreError> {
         let skills: HashMap<String, Uuid> = skill::Entity::find()
             .all(self.connection())
             .await?
@@ -403,10 +492,20 @@ mod tests {
         assert_eq!(first.offers, second.offers);
         assert_eq!(first.profiles, second.profiles);
         assert!(first.organisations.len() >= 40);
-        assert!(first.organisations.iter().filter(|o| o.is_training_provider).count() >= 15);
+        assert!(
+            first
+                .organisations
+                .iter()
+                .filter(|o| o.is_training_provider)
+                .count()
+                >= 15
+        );
         assert!(first.offers.len() >= 150, "{} offers", first.offers.len());
         assert!(first.profiles.len() >= 200);
-        assert!(first.offers.iter().any(|offer| offer.language == "en"), "some offers are in English");
+        assert!(
+            first.offers.iter().any(|offer| offer.language == "en"),
+            "some offers are in English"
+        );
     }
 
     #[test]
@@ -422,7 +521,12 @@ mod tests {
         for session in rows.sessions.iter().cloned() {
             crate::records::training_session(session).unwrap();
         }
-        assert!(rows.sessions.iter().any(|session| session.start_date > today), "sessions lie ahead");
+        assert!(
+            rows.sessions
+                .iter()
+                .any(|session| session.start_date > today),
+            "sessions lie ahead"
+        );
         for profile in rows.profiles.iter().cloned() {
             crate::records::skill_profile(profile).unwrap();
         }

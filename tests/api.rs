@@ -1,0 +1,372 @@
+//! The whole system over HTTP: start-up, probes, the read API on the demo catalogue.
+
+mod support;
+
+use std::collections::HashSet;
+
+use serde_json::{Value, json};
+use support::{TestServer, error_code};
+
+#[tokio::test]
+async fn probes_answer_and_graphiql_is_served_to_browsers() {
+    let server = TestServer::start(false).await;
+    let health = server
+        .client
+        .get(format!("{}/healthz", server.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let ready: Value = server
+        .client
+        .get(format!("{}/readyz", server.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+    let graphiql = server
+        .client
+        .get(format!("{}/graphql", server.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graphiql.status(), 200);
+    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+    let schema = server
+        .client
+        .get(format!("{}/schema.graphql", server.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        schema.text().await.unwrap(),
+        passerelle_server::export_schema()
+    );
+    server.stop().await;
+}
+
+#[test]
+fn schema_file_matches_the_served_schema() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+        .unwrap_or_default();
+    assert!(
+        committed == passerelle_server::export_schema(),
+        "schema.graphql is out of date: run `cargo run -- export-schema > schema.graphql` and commit it"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_database_url_stops_start_up_with_a_message_naming_the_setting() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let settings = passerelle_server::Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.path().to_owned(),
+        database_url: Some("mysql://root@localhost/passerelle".to_owned()),
+        demo: false,
+    };
+    let error = passerelle_server::Application::build(settings)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("DATABASE_URL") && error.contains("postgres://"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_catalogue_is_there_and_realistic() {
+    let server = TestServer::start(true).await;
+    let data = server
+        .data(
+            "{ organisations(first: 100) { totalCount edges { node { isTrainingProvider place { region } siret } } }
+               trainingOffers(first: 1) { totalCount }
+               skills(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let organisations = data["organisations"]["edges"].as_array().unwrap();
+    assert!(organisations.len() >= 40);
+    let providers = organisations
+        .iter()
+        .filter(|edge| edge["node"]["isTrainingProvider"] == true)
+        .count();
+    assert!(providers >= 15, "{providers} providers");
+    assert!(
+        organisations
+            .iter()
+            .all(|edge| edge["node"]["place"]["region"] == "Occitanie")
+    );
+    assert!(data["trainingOffers"]["totalCount"].as_i64().unwrap() >= 140);
+    assert!(data["skills"]["totalCount"].as_i64().unwrap() >= 150);
+    server.stop().await;
+}
+
+const OFFER_PAGE: &str = "query Page($first: Int, $after: String, $filter: TrainingOfferFilter) {
+  trainingOffers(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { id slug status updatedAt provider { slug } skills { skill { slug broader { slug } } }
+                          sessions { startDate endDate } } }
+  }
+}";
+
+async fn every_offer(server: &TestServer, filter: Value, first: i64) -> (Vec<Value>, i64) {
+    let mut offers = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = server
+            .data(
+                OFFER_PAGE,
+                json!({ "first": first, "after": after, "filter": filter }),
+            )
+            .await;
+        let connection = &data["trainingOffers"];
+        offers.extend(
+            connection["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|edge| edge["node"].clone()),
+        );
+        assert_eq!(connection["pageInfo"]["hasPreviousPage"], !after.is_null());
+        if connection["pageInfo"]["hasNextPage"] == false {
+            return (offers, connection["totalCount"].as_i64().unwrap());
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn offers_page_through_without_gaps_or_repeats() {
+    let server = TestServer::start(true).await;
+    let (offers, total) = every_offer(&server, Value::Null, 37).await;
+    assert_eq!(offers.len() as i64, total);
+    let slugs: HashSet<&str> = offers
+        .iter()
+        .map(|offer| offer["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs.len(), offers.len(), "no offer twice");
+    assert!(offers.iter().all(|offer| offer["status"] == "PUBLISHED"));
+    for offer in &offers {
+        for session in offer["sessions"].as_array().unwrap() {
+            assert!(session["endDate"].as_str() >= session["startDate"].as_str());
+        }
+    }
+
+    let too_many = server.graphql(OFFER_PAGE, json!({ "first": 101 })).await;
+    assert_eq!(error_code(&too_many), "BAD_USER_INPUT");
+    let bad_cursor = server
+        .graphql(OFFER_PAGE, json!({ "first": 5, "after": "bm9wZQ" }))
+        .await;
+    assert_eq!(error_code(&bad_cursor), "BAD_USER_INPUT");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_mirror_follows_changes_in_update_order_and_sees_archived_offers() {
+    let server = TestServer::start(true).await;
+    let filter =
+        json!({ "updatedSince": "2000-01-01T00:00:00Z", "statuses": ["PUBLISHED", "ARCHIVED"] });
+    let (offers, total) = every_offer(&server, filter, 25).await;
+    assert_eq!(offers.len() as i64, total);
+    let stamps: Vec<&str> = offers
+        .iter()
+        .map(|offer| offer["updatedAt"].as_str().unwrap())
+        .collect();
+    assert!(
+        stamps.windows(2).all(|pair| pair[0] <= pair[1]),
+        "ordered by updatedAt"
+    );
+    let archived: Vec<&Value> = offers
+        .iter()
+        .filter(|offer| offer["status"] == "ARCHIVED")
+        .collect();
+    assert!(!archived.is_empty(), "the demo has archived offers");
+
+    // An archived offer leaves the default list but stays readable by slug and by ID.
+    let slug = archived[0]["slug"].as_str().unwrap();
+    let id = archived[0]["id"].as_str().unwrap();
+    let data = server
+        .data(
+            "query($slug: String!, $id: ID!) { trainingOffer(slug: $slug) { status } node(id: $id) { ... on TrainingOffer { slug } } }",
+            json!({ "slug": slug, "id": id }),
+        )
+        .await;
+    assert_eq!(data["trainingOffer"]["status"], "ARCHIVED");
+    assert_eq!(data["node"]["slug"], slug);
+    let (published, _) = every_offer(&server, Value::Null, 100).await;
+    assert!(published.iter().all(|offer| offer["slug"] != slug));
+
+    let drafts = server
+        .graphql(OFFER_PAGE, json!({ "filter": { "statuses": ["DRAFT"] } }))
+        .await;
+    assert_eq!(error_code(&drafts), "BAD_USER_INPUT");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn drafts_are_visible_through_no_path() {
+    let server = TestServer::start(true).await;
+    let data = server
+        .data("{ organisations(first: 100) { edges { node { trainingOffers(status: [DRAFT], first: 100) { totalCount } } } } }", json!({}))
+        .await;
+    for edge in data["organisations"]["edges"].as_array().unwrap() {
+        assert_eq!(edge["node"]["trainingOffers"]["totalCount"], 0);
+    }
+    // Every offer reachable from the providers is published or archived.
+    let data = server
+        .data(
+            "{ organisations(first: 100) { edges { node { trainingOffers(status: [PUBLISHED, ARCHIVED], first: 100) { totalCount edges { node { status } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let reachable: i64 = data["organisations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| {
+            edge["node"]["trainingOffers"]["totalCount"]
+                .as_i64()
+                .unwrap()
+        })
+        .sum();
+    let (mirror, _) = every_offer(
+        &server,
+        json!({ "statuses": ["PUBLISHED", "ARCHIVED"] }),
+        100,
+    )
+    .await;
+    assert_eq!(reachable, mirror.len() as i64);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn filters_by_department_and_by_broader_skill() {
+    let server = TestServer::start(true).await;
+    let (all, _) = every_offer(&server, Value::Null, 100).await;
+    let (programming, _) = every_offer(&server, json!({ "skills": ["programmation"] }), 100).await;
+    assert!(!programming.is_empty() && programming.len() < all.len());
+    // A broader skill matches offers teaching any of its narrower skills, such as Rust.
+    let (rust, _) = every_offer(&server, json!({ "skills": ["rust"] }), 100).await;
+    assert!(!rust.is_empty());
+    let programming_slugs: HashSet<&str> = programming
+        .iter()
+        .map(|offer| offer["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        rust.iter()
+            .all(|offer| programming_slugs.contains(offer["slug"].as_str().unwrap()))
+    );
+
+    let (herault, _) = every_offer(&server, json!({ "departments": ["34"] }), 100).await;
+    assert!(!herault.is_empty() && herault.len() < all.len());
+
+    let unknown = server
+        .graphql(
+            OFFER_PAGE,
+            json!({ "filter": { "skills": ["cobol-quantique"] } }),
+        )
+        .await;
+    assert_eq!(error_code(&unknown), "BAD_USER_INPUT");
+    assert!(
+        unknown["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cobol-quantique")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn skills_are_found_by_label_or_synonym_in_both_languages() {
+    let server = TestServer::start(false).await;
+    let query = "query($q: String) { skills(query: $q, first: 50) { edges { node { slug label(locale: EN) narrower { slug } broader { slug } } } } }";
+    let slugs = |data: &Value| -> Vec<String> {
+        data["skills"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"]["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        slugs(&server.data(query, json!({ "q": "securite" })).await)
+            .contains(&"cybersecurite".to_owned())
+    );
+    assert!(
+        slugs(&server.data(query, json!({ "q": "k8s" })).await).contains(&"kubernetes".to_owned())
+    );
+    assert!(
+        slugs(&server.data(query, json!({ "q": "JS" })).await).contains(&"javascript".to_owned())
+    );
+    let family = server
+        .data(
+            "{ skill(slug: \"cybersecurite\") { broader { slug } narrower { slug } } }",
+            json!({}),
+        )
+        .await;
+    assert!(family["skill"]["broader"].is_null());
+    assert!(!family["skill"]["narrower"].as_array().unwrap().is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn nodes_resolve_by_global_id_and_garbage_ids_are_refused() {
+    let server = TestServer::start(true).await;
+    let data = server
+        .data("{ organisations(first: 3) { edges { node { id slug } } } skill(slug: \"rust\") { id } }", json!({}))
+        .await;
+    let mut ids: Vec<Value> = data["organisations"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["id"].clone())
+        .collect();
+    ids.push(data["skill"]["id"].clone());
+    let nodes = server
+        .data(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename ... on Organisation { slug } ... on Skill { slug } } }",
+            json!({ "ids": ids }),
+        )
+        .await;
+    let nodes = nodes["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 4);
+    assert_eq!(
+        nodes[0]["slug"],
+        data["organisations"]["edges"][0]["node"]["slug"]
+    );
+    assert_eq!(nodes[3]["__typename"], "Skill");
+    assert_eq!(nodes[3]["slug"], "rust");
+
+    let garbage = server
+        .graphql("{ node(id: \"not-an-id\") { id } }", json!({}))
+        .await;
+    assert_eq!(error_code(&garbage), "BAD_USER_INPUT");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn profiles_hide_contact_details_from_anonymous_readers() {
+    let server = TestServer::start(true).await;
+    let data = server
+        .data("{ skill(slug: \"python\") { skillProfiles(first: 50) { totalCount edges { node { visibility contactEmail skills { level } } } } } }", json!({}))
+        .await;
+    let profiles = data["skill"]["skillProfiles"]["edges"].as_array().unwrap();
+    assert!(!profiles.is_empty());
+    for profile in profiles {
+        assert_eq!(profile["node"]["visibility"], "PUBLIC");
+        assert!(profile["node"]["contactEmail"].is_null());
+        assert!(
+            profile["node"]["skills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|skill| (1..=5).contains(&skill["level"].as_i64().unwrap()))
+        );
+    }
+    server.stop().await;
+}

@@ -1,0 +1,92 @@
+//! Starts the real server, through the same `Application::build` as `passerelle serve`, on
+//! port 0 with a database of its own: a SQLite file by default, or a fresh PostgreSQL database
+//! when `TEST_DATABASE_URL` names a server.
+
+use passerelle_server::{Application, Settings};
+use serde_json::{Value, json};
+
+pub struct TestServer {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    pub async fn start(demo: bool) -> Self {
+        let data_dir = tempfile::tempdir().expect("temporary data dir");
+        let postgres = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let url = passerelle_store::scratch::create_postgres_database(&admin_url)
+                    .await
+                    .expect("creates a scratch PostgreSQL database");
+                Some((admin_url, url))
+            }
+            _ => None,
+        };
+        let settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            data_dir: data_dir.path().to_owned(),
+            database_url: postgres.as_ref().map(|(_, url)| url.clone()),
+            demo,
+        };
+        let application = Application::build(settings).await.expect("server starts");
+        let base_url = format!("http://{}", application.address());
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(application.run_until(async {
+            let _ = stopped.await;
+        }));
+        Self {
+            base_url,
+            client: reqwest::Client::new(),
+            _data_dir: data_dir,
+            postgres,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    /// POSTs a query and returns the whole response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        response.json().await.expect("JSON response")
+    }
+
+    /// POSTs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+        if let Some((admin_url, url)) = self.postgres.take() {
+            passerelle_store::scratch::drop_postgres_database(&admin_url, &url)
+                .await
+                .expect("drops its database");
+        }
+    }
+}
+
+/// The error code of the first error of a response.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("none")
+}
