@@ -370,3 +370,30 @@ async fn profiles_hide_contact_details_from_anonymous_readers() {
     }
     server.stop().await;
 }
+
+/// N+1 guard: a page of offers with their providers, places, skills and sessions costs the same
+/// number of statements whether it holds 5 offers or 50.
+#[tokio::test]
+async fn nested_lists_cost_a_constant_number_of_statements() {
+    let server = TestServer::start(true).await;
+    let query = "query($first: Int) { trainingOffers(first: $first) { totalCount edges { node {
+        title provider { name place { name } skills { slug } trainingOffers(first: 3) { totalCount edges { node { slug } } } }
+        skills { level skill { label broader { slug } } }
+        sessions { startDate place { name department } seatsLeft } nextSession { startDate } } } } }";
+    let mut costs = Vec::new();
+    for first in [5, 50] {
+        let before = server.store.statements_executed();
+        let data = server.data(query, json!({ "first": first })).await;
+        costs.push(server.store.statements_executed() - before);
+        assert_eq!(
+            data["trainingOffers"]["edges"].as_array().unwrap().len(),
+            first
+        );
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 5 offers vs 50: {costs:?}"
+    );
+    assert!(costs[1] <= 20, "{costs:?}");
+    server.stop().await;
+}

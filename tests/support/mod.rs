@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 pub struct TestServer {
     pub base_url: String,
     pub client: reqwest::Client,
+    pub store: passerelle_store::Store,
     _data_dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -34,6 +35,7 @@ impl TestServer {
         };
         let application = Application::build(settings).await.expect("server starts");
         let base_url = format!("http://{}", application.address());
+        let store = application.store().clone();
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(application.run_until(async {
             let _ = stopped.await;
@@ -41,6 +43,7 @@ impl TestServer {
         Self {
             base_url,
             client: reqwest::Client::new(),
+            store,
             _data_dir: data_dir,
             postgres,
             shutdown: Some(shutdown),

@@ -10,6 +10,8 @@ mod pagination;
 mod reading;
 mod records;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use passerelle_migrations::{Migrator, MigratorTrait};
@@ -67,6 +69,9 @@ pub fn redact(url: &str) -> String {
 pub struct Store {
     db: DatabaseConnection,
     engine: Engine,
+    /// Statements sent to the database since the pool opened: lets tests and metrics check
+    /// that a request costs a bounded number of queries.
+    statements: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -98,13 +103,27 @@ impl Store {
                 options.max_connections(16).min_connections(1);
             }
         }
-        let db = Database::connect(options)
+        let mut db = Database::connect(options)
             .await
             .map_err(|error| StoreError::Unavailable {
                 url: redact(url),
                 reason: error.to_string(),
             })?;
-        Ok(Self { db, engine })
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self {
+            db,
+            engine,
+            statements,
+        })
+    }
+
+    /// Number of statements executed through this store so far.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn engine(&self) -> Engine {
