@@ -390,8 +390,10 @@ async fn nested_lists_cost_a_constant_number_of_statements() {
             first
         );
     }
-    assert_eq!(
-        costs[0], costs[1],
+    // The loader batches what arrives within a millisecond; on a loaded machine one batch may
+    // split in two, hence a small slack. N+1 would add dozens of statements here.
+    assert!(
+        costs[1] <= costs[0] + 3,
         "statements for 5 offers vs 50: {costs:?}"
     );
     assert!(costs[1] <= 20, "{costs:?}");
