@@ -4,7 +4,6 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use passerelle_domain::{
     OfferStatus, OrganisationId, SkillId, SkillProfileId, TrainingOfferId, TrainingSessionId,
-    UserId,
 };
 use passerelle_store::{OfferFilter, OfferOrder};
 
@@ -138,10 +137,7 @@ async fn load_node(context: &Context<'_>, id: &ID) -> async_graphql::Result<Opti
             .or_internal(context)?
             .map(|profile| Node::SkillProfile(SkillProfileObject(profile))),
         // Accounts are private: a user is readable only as `viewer`, once signed in.
-        NodeKind::User => {
-            let _ = UserId::from_uuid(uuid);
-            None::<UserObject>.map(Node::User)
-        }
+        NodeKind::User => None,
     };
     Ok(node)
 }
@@ -166,7 +162,11 @@ impl Query {
             )));
         }
         let lookups = ids.iter().map(|id| load_node(context, id));
-        futures_join_all(lookups).await.into_iter().collect()
+        // Concurrently, so that the batch loader sees all their keys at once.
+        async_graphql::futures_util::future::join_all(lookups)
+            .await
+            .into_iter()
+            .collect()
     }
 
     /// The signed-in user; null when the request carries no valid token.
@@ -298,16 +298,4 @@ impl Query {
             filter.order,
         ))
     }
-}
-
-/// Runs the look-ups concurrently so that the batch loader sees all their keys at once.
-async fn futures_join_all<F: std::future::Future>(
-    futures: impl IntoIterator<Item = F>,
-) -> Vec<F::Output> {
-    let futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs = Vec::with_capacity(futures.len());
-    // join_all without a futures dependency: poll them together through a JoinSet-free select.
-    let joined = async_graphql::futures_util::future::join_all(futures).await;
-    outputs.extend(joined);
-    outputs
 }
