@@ -15,10 +15,10 @@ use passerelle_domain::{
     InseeCode, OfferStatus, OrganisationId, Reader, SkillId, SkillProfileId, Slug, TrainingOfferId,
     TrainingSessionId, UserId, fold_for_search,
 };
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -458,16 +458,30 @@ impl Store {
         ))
     }
 
-    /// Runs a ranking query (columns `id`, `parent`, `position`) keeping the first `first + 1`
-    /// rows of each parent, and a count query (columns `parent`, `total`); returns the ordered
-    /// identifiers and the total of each parent. One statement each, whatever the number of
-    /// parents: this is what keeps nested connections free of N+1 queries.
-    async fn first_of_each(
+    /// The first `first + 1` members of each parent, ordered by member, with the number of
+    /// members of each parent. `member` and `parent` are two columns of `E`, whose rows are
+    /// restricted by `condition`. Two statements whatever the number of parents (a
+    /// `ROW_NUMBER() OVER (PARTITION BY parent)` ranking and a grouped count): this is what keeps
+    /// nested connections free of N+1 queries.
+    async fn first_of_each<E: EntityTrait>(
         &self,
-        ranked: SelectStatement,
-        counts: SelectStatement,
+        member: E::Column,
+        parent: E::Column,
+        condition: Condition,
         first: u64,
     ) -> Result<(Vec<(Uuid, Uuid)>, HashMap<Uuid, u64>), StoreError> {
+        let position = format!(
+            "ROW_NUMBER() OVER (PARTITION BY {} ORDER BY {})",
+            parent.as_str(),
+            member.as_str()
+        );
+        let ranked = Query::select()
+            .expr_as(Expr::col(member), Alias::new("id"))
+            .expr_as(Expr::col(parent), Alias::new("parent"))
+            .expr_as(Expr::cust(position), Alias::new("position"))
+            .from(E::default())
+            .cond_where(condition.clone())
+            .to_owned();
         let query = Query::select()
             .column(Alias::new("id"))
             .column(Alias::new("parent"))
@@ -475,6 +489,13 @@ impl Store {
             .and_where(Expr::col(Alias::new("position")).lte(first + 1))
             .order_by(Alias::new("parent"), sea_orm::Order::Asc)
             .order_by(Alias::new("position"), sea_orm::Order::Asc)
+            .to_owned();
+        let counts = Query::select()
+            .expr_as(Expr::col(parent), Alias::new("parent"))
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
+            .from(E::default())
+            .cond_where(condition)
+            .group_by_col(parent)
             .to_owned();
         let mut members = Vec::new();
         for row in self.connection().query_all(&query).await? {
@@ -547,33 +568,17 @@ impl Store {
             .into_iter()
             .filter(|code| *code != OfferStatus::Draft.code())
             .collect();
-        let provider_ids = uuids(providers, |id| id.as_uuid());
-        let ranked = Query::select()
-            .column(training_offer::Column::Id)
-            .expr_as(
-                Expr::col(training_offer::Column::ProviderId),
-                Alias::new("parent"),
+        let condition = Condition::all()
+            .add(training_offer::Column::ProviderId.is_in(uuids(providers, |id| id.as_uuid())))
+            .add(training_offer::Column::Status.is_in(listed));
+        let (members, totals) = self
+            .first_of_each::<training_offer::Entity>(
+                training_offer::Column::Id,
+                training_offer::Column::ProviderId,
+                condition,
+                first,
             )
-            .expr_as(
-                Expr::cust("ROW_NUMBER() OVER (PARTITION BY provider_id ORDER BY id)"),
-                Alias::new("position"),
-            )
-            .from(training_offer::Entity)
-            .and_where(training_offer::Column::ProviderId.is_in(provider_ids.clone()))
-            .and_where(training_offer::Column::Status.is_in(listed.clone()))
-            .to_owned();
-        let counts = Query::select()
-            .expr_as(
-                Expr::col(training_offer::Column::ProviderId),
-                Alias::new("parent"),
-            )
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
-            .from(training_offer::Entity)
-            .and_where(training_offer::Column::ProviderId.is_in(provider_ids))
-            .and_where(training_offer::Column::Status.is_in(listed))
-            .group_by_col(training_offer::Column::ProviderId)
-            .to_owned();
-        let (members, totals) = self.first_of_each(ranked, counts, first).await?;
+            .await?;
         let offers = self
             .offers_keyed_by_uuid(members.iter().map(|(_, id)| *id).collect())
             .await?;
@@ -593,38 +598,22 @@ impl Store {
         skills: &[SkillId],
         first: u64,
     ) -> Result<HashMap<SkillId, Page<TrainingOffer>>, StoreError> {
-        let skill_ids = uuids(skills, |id| id.as_uuid());
         let published = Query::select()
             .column(training_offer::Column::Id)
             .from(training_offer::Entity)
             .and_where(training_offer::Column::Status.eq(OfferStatus::Published.code()))
             .to_owned();
-        let ranked = Query::select()
-            .expr_as(Expr::col(taught_skill::Column::OfferId), Alias::new("id"))
-            .expr_as(
-                Expr::col(taught_skill::Column::SkillId),
-                Alias::new("parent"),
+        let condition = Condition::all()
+            .add(taught_skill::Column::SkillId.is_in(uuids(skills, |id| id.as_uuid())))
+            .add(taught_skill::Column::OfferId.in_subquery(published));
+        let (members, totals) = self
+            .first_of_each::<taught_skill::Entity>(
+                taught_skill::Column::OfferId,
+                taught_skill::Column::SkillId,
+                condition,
+                first,
             )
-            .expr_as(
-                Expr::cust("ROW_NUMBER() OVER (PARTITION BY skill_id ORDER BY offer_id)"),
-                Alias::new("position"),
-            )
-            .from(taught_skill::Entity)
-            .and_where(taught_skill::Column::SkillId.is_in(skill_ids.clone()))
-            .and_where(taught_skill::Column::OfferId.in_subquery(published.clone()))
-            .to_owned();
-        let counts = Query::select()
-            .expr_as(
-                Expr::col(taught_skill::Column::SkillId),
-                Alias::new("parent"),
-            )
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
-            .from(taught_skill::Entity)
-            .and_where(taught_skill::Column::SkillId.is_in(skill_ids))
-            .and_where(taught_skill::Column::OfferId.in_subquery(published))
-            .group_by_col(taught_skill::Column::SkillId)
-            .to_owned();
-        let (members, totals) = self.first_of_each(ranked, counts, first).await?;
+            .await?;
         let offers = self
             .offers_keyed_by_uuid(members.iter().map(|(_, id)| *id).collect())
             .await?;
@@ -797,41 +786,22 @@ impl Store {
         skills: &[SkillId],
         first: u64,
     ) -> Result<HashMap<SkillId, Page<SkillProfile>>, StoreError> {
-        let skill_ids = uuids(skills, |id| id.as_uuid());
         let visible = Query::select()
             .column(skill_profile::Column::Id)
             .from(skill_profile::Entity)
             .and_where(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
             .to_owned();
-        let ranked = Query::select()
-            .expr_as(
-                Expr::col(profile_skill::Column::ProfileId),
-                Alias::new("id"),
+        let condition = Condition::all()
+            .add(profile_skill::Column::SkillId.is_in(uuids(skills, |id| id.as_uuid())))
+            .add(profile_skill::Column::ProfileId.in_subquery(visible));
+        let (members, totals) = self
+            .first_of_each::<profile_skill::Entity>(
+                profile_skill::Column::ProfileId,
+                profile_skill::Column::SkillId,
+                condition,
+                first,
             )
-            .expr_as(
-                Expr::col(profile_skill::Column::SkillId),
-                Alias::new("parent"),
-            )
-            .expr_as(
-                Expr::cust("ROW_NUMBER() OVER (PARTITION BY skill_id ORDER BY profile_id)"),
-                Alias::new("position"),
-            )
-            .from(profile_skill::Entity)
-            .and_where(profile_skill::Column::SkillId.is_in(skill_ids.clone()))
-            .and_where(profile_skill::Column::ProfileId.in_subquery(visible.clone()))
-            .to_owned();
-        let counts = Query::select()
-            .expr_as(
-                Expr::col(profile_skill::Column::SkillId),
-                Alias::new("parent"),
-            )
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("total"))
-            .from(profile_skill::Entity)
-            .and_where(profile_skill::Column::SkillId.is_in(skill_ids))
-            .and_where(profile_skill::Column::ProfileId.in_subquery(visible))
-            .group_by_col(profile_skill::Column::SkillId)
-            .to_owned();
-        let (members, totals) = self.first_of_each(ranked, counts, first).await?;
+            .await?;
         let rows = skill_profile::Entity::find()
             .filter(
                 skill_profile::Column::Id

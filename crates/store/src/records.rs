@@ -35,6 +35,12 @@ fn optional<T, E: std::fmt::Display>(
         .transpose()
 }
 
+fn money(table: &str, column: &str, cents: Option<i64>) -> Result<Option<Money>, StoreError> {
+    cents
+        .map(|cents| parsed(table, column, Money::from_cents(cents)))
+        .transpose()
+}
+
 fn level(table: &str, raw: i16) -> Result<SkillLevel, StoreError> {
     parsed(table, "level", SkillLevel::new(i64::from(raw)))
 }
@@ -110,10 +116,7 @@ pub(crate) fn training_offer(row: training_offer::Model) -> Result<TrainingOffer
         modality: parsed(TABLE, "modality", Modality::parse(&row.modality))?,
         status: parsed(TABLE, "status", OfferStatus::parse(&row.status))?,
         duration_hours: parsed(TABLE, "duration_hours", u32::try_from(row.duration_hours))?,
-        price: row
-            .price_cents
-            .map(|cents| parsed(TABLE, "price_cents", Money::from_cents(cents)))
-            .transpose()?,
+        price: money(TABLE, "price_cents", row.price_cents)?,
         version: parsed(TABLE, "version", u32::try_from(row.version))?,
         title: row.title,
         summary: row.summary,
@@ -173,10 +176,7 @@ pub(crate) fn skill_profile(row: skill_profile::Model) -> Result<SkillProfile, S
             row.insee_code.as_deref(),
             InseeCode::parse,
         )?,
-        daily_rate: row
-            .daily_rate_cents
-            .map(|cents| parsed(TABLE, "daily_rate_cents", Money::from_cents(cents)))
-            .transpose()?,
+        daily_rate: money(TABLE, "daily_rate_cents", row.daily_rate_cents)?,
         visibility: parsed(TABLE, "visibility", Visibility::parse(&row.visibility))?,
         contact_email: optional(
             TABLE,

@@ -133,16 +133,35 @@ wrapped_loader!(HeldBy(SkillProfileId) => Vec<ProfileSkill>, |loader, ids| loade
 wrapped_loader!(MembershipsOf(UserId) => Vec<Membership>, |loader, ids| loader.store.memberships_of_users(&ids));
 wrapped_loader!(ProfileOf(UserId) => SkillProfile, |loader, ids| loader.store.profiles_of_users(loader.reader, &ids));
 
-/// Groups keys that share the page parameters, so each group is one batched query.
-fn groups<K: Clone, G: Eq + std::hash::Hash + Clone>(
-    keys: &[K],
-    group_of: impl Fn(&K) -> G,
-) -> HashMap<G, Vec<K>> {
-    let mut groups: HashMap<G, Vec<K>> = HashMap::new();
+/// Answers first-page keys: keys sharing the page parameters (their group) are loaded with one
+/// batched query per group.
+async fn pages_in_groups<Key, Group, Parent, Item, Loading>(
+    keys: &[Key],
+    group_of: impl Fn(&Key) -> Group,
+    parent_of: impl Fn(&Key) -> Parent,
+    load: impl Fn(Group, Vec<Parent>) -> Loading,
+) -> LoadResult<Key, Page<Item>>
+where
+    Key: Clone + Eq + std::hash::Hash,
+    Group: Eq + std::hash::Hash,
+    Parent: Eq + std::hash::Hash,
+    Loading: std::future::Future<Output = Result<HashMap<Parent, Page<Item>>, StoreError>>,
+{
+    let mut groups: HashMap<Group, Vec<Key>> = HashMap::new();
     for key in keys {
         groups.entry(group_of(key)).or_default().push(key.clone());
     }
-    groups
+    let mut pages = HashMap::new();
+    for (group, keys) in groups {
+        let parents = keys.iter().map(&parent_of).collect();
+        let mut loaded = load(group, parents).await.map_err(Arc::new)?;
+        for key in keys {
+            if let Some(page) = loaded.remove(&parent_of(&key)) {
+                pages.insert(key, page);
+            }
+        }
+    }
+    Ok(pages)
 }
 
 impl Loader<FirstOffersOf> for CatalogueLoader {
@@ -150,21 +169,17 @@ impl Loader<FirstOffersOf> for CatalogueLoader {
     type Error = Arc<StoreError>;
 
     async fn load(&self, keys: &[FirstOffersOf]) -> LoadResult<FirstOffersOf, Page<TrainingOffer>> {
-        let mut pages = HashMap::new();
-        for ((statuses, first), keys) in groups(keys, |key| (key.statuses.clone(), key.first)) {
-            let providers: Vec<OrganisationId> = keys.iter().map(|key| key.provider).collect();
-            let mut loaded = self
-                .store
-                .first_offers_of_providers(&providers, &statuses, first)
-                .await
-                .map_err(Arc::new)?;
-            for key in keys {
-                if let Some(page) = loaded.remove(&key.provider) {
-                    pages.insert(key, page);
-                }
-            }
-        }
-        Ok(pages)
+        pages_in_groups(
+            keys,
+            |key| (key.statuses.clone(), key.first),
+            |key| key.provider,
+            |(statuses, first), providers| async move {
+                self.store
+                    .first_offers_of_providers(&providers, &statuses, first)
+                    .await
+            },
+        )
+        .await
     }
 }
 
@@ -176,21 +191,13 @@ impl Loader<FirstOffersTeaching> for CatalogueLoader {
         &self,
         keys: &[FirstOffersTeaching],
     ) -> LoadResult<FirstOffersTeaching, Page<TrainingOffer>> {
-        let mut pages = HashMap::new();
-        for (first, keys) in groups(keys, |key| key.first) {
-            let skills: Vec<SkillId> = keys.iter().map(|key| key.skill).collect();
-            let mut loaded = self
-                .store
-                .first_offers_teaching(&skills, first)
-                .await
-                .map_err(Arc::new)?;
-            for key in keys {
-                if let Some(page) = loaded.remove(&key.skill) {
-                    pages.insert(key, page);
-                }
-            }
-        }
-        Ok(pages)
+        pages_in_groups(
+            keys,
+            |key| key.first,
+            |key| key.skill,
+            |first, skills| async move { self.store.first_offers_teaching(&skills, first).await },
+        )
+        .await
     }
 }
 
@@ -202,20 +209,16 @@ impl Loader<FirstProfilesHolding> for CatalogueLoader {
         &self,
         keys: &[FirstProfilesHolding],
     ) -> LoadResult<FirstProfilesHolding, Page<SkillProfile>> {
-        let mut pages = HashMap::new();
-        for (first, keys) in groups(keys, |key| key.first) {
-            let skills: Vec<SkillId> = keys.iter().map(|key| key.skill).collect();
-            let mut loaded = self
-                .store
-                .first_profiles_with_skills(self.reader, &skills, first)
-                .await
-                .map_err(Arc::new)?;
-            for key in keys {
-                if let Some(page) = loaded.remove(&key.skill) {
-                    pages.insert(key, page);
-                }
-            }
-        }
-        Ok(pages)
+        pages_in_groups(
+            keys,
+            |key| key.first,
+            |key| key.skill,
+            |first, skills| async move {
+                self.store
+                    .first_profiles_with_skills(self.reader, &skills, first)
+                    .await
+            },
+        )
+        .await
     }
 }

@@ -323,32 +323,15 @@ impl SkillObject {
         after: Option<String>,
     ) -> async_graphql::Result<TrainingOfferConnection> {
         let first = page_size(first)?;
-        let page = match after_offer(after.as_deref(), false)? {
-            None => loader(context)
-                .load_one(FirstOffersTeaching {
-                    skill: self.0.id,
-                    first,
-                })
-                .await
-                .or_internal(context)?,
-            Some(position) => {
-                let filter = OfferFilter {
-                    teaching: Some(self.0.id),
-                    ..OfferFilter::default()
-                };
-                Some(
-                    store(context)
-                        .list_offers(&filter, request(first, Some(position)))
-                        .await
-                        .or_internal(context)?,
-                )
-            }
+        let filter = OfferFilter {
+            teaching: Some(self.0.id),
+            ..OfferFilter::default()
         };
-        Ok(TrainingOfferConnection::from_page(
-            page.unwrap_or_else(Page::empty),
-            after.is_some(),
-            OfferOrder::Created,
-        ))
+        let first_page = FirstOffersTeaching {
+            skill: self.0.id,
+            first,
+        };
+        nested_offers(context, first_page, filter, first, after).await
     }
     /// Visible profiles holding this very skill.
     async fn skill_profiles(
@@ -382,6 +365,42 @@ impl SkillObject {
             after.is_some(),
         ))
     }
+}
+
+/// Offers of a nested connection: the first page through the batch loader (one query for all
+/// the parents in the response), later pages with a keyset query on this parent alone.
+async fn nested_offers<FirstPage>(
+    context: &Context<'_>,
+    first_page: FirstPage,
+    filter: OfferFilter,
+    first: u64,
+    after: Option<String>,
+) -> async_graphql::Result<TrainingOfferConnection>
+where
+    FirstPage: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    CatalogueLoader: async_graphql::dataloader::Loader<
+            FirstPage,
+            Value = Page<TrainingOffer>,
+            Error = std::sync::Arc<passerelle_store::StoreError>,
+        >,
+{
+    let page = match after_offer(after.as_deref(), false)? {
+        None => loader(context)
+            .load_one(first_page)
+            .await
+            .or_internal(context)?,
+        Some(position) => Some(
+            store(context)
+                .list_offers(&filter, request(first, Some(position)))
+                .await
+                .or_internal(context)?,
+        ),
+    };
+    Ok(TrainingOfferConnection::from_page(
+        page.unwrap_or_else(Page::empty),
+        after.is_some(),
+        OfferOrder::Created,
+    ))
 }
 
 async fn skills_by_id(
@@ -460,34 +479,17 @@ impl OrganisationObject {
             .collect();
         statuses.sort_by_key(|status| status.code());
         statuses.dedup();
-        let page = match after_offer(after.as_deref(), false)? {
-            None => loader(context)
-                .load_one(FirstOffersOf {
-                    provider: self.0.id,
-                    statuses,
-                    first,
-                })
-                .await
-                .or_internal(context)?,
-            Some(position) => {
-                let filter = OfferFilter {
-                    provider: Some(self.0.id),
-                    statuses,
-                    ..OfferFilter::default()
-                };
-                Some(
-                    store(context)
-                        .list_offers(&filter, request(first, Some(position)))
-                        .await
-                        .or_internal(context)?,
-                )
-            }
+        let filter = OfferFilter {
+            provider: Some(self.0.id),
+            statuses: statuses.clone(),
+            ..OfferFilter::default()
         };
-        Ok(TrainingOfferConnection::from_page(
-            page.unwrap_or_else(Page::empty),
-            after.is_some(),
-            OfferOrder::Created,
-        ))
+        let first_page = FirstOffersOf {
+            provider: self.0.id,
+            statuses,
+            first,
+        };
+        nested_offers(context, first_page, filter, first, after).await
     }
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
