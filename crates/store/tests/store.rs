@@ -1,21 +1,57 @@
-//! The store against a real SQLite file: migrations, reference data, demo and batched reads.
+//! The store against a real database: a SQLite file, or a scratch PostgreSQL database when
+//! `TEST_DATABASE_URL` names a server. Migrations, reference data, demo and batched reads.
 
 use chrono::NaiveDate;
 use passerelle_domain::OfferStatus;
 use passerelle_store::demo::DEMO_SEED;
 use passerelle_store::{OfferFilter, PageRequest, Store};
 
-async fn migrated_store(folder: &tempfile::TempDir) -> Store {
-    let url = format!("sqlite://{}", folder.path().join("passerelle.db").display());
-    let store = Store::connect(&url).await.expect("connects");
-    store.migrate().await.expect("migrates");
-    store
+/// A migrated store on a database of its own; dropped (PostgreSQL) or deleted (SQLite) after.
+struct TestDatabase {
+    store: Store,
+    _folder: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    async fn new() -> Self {
+        let folder = tempfile::tempdir().unwrap();
+        let postgres = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin) if !admin.is_empty() => {
+                let url = passerelle_store::scratch::create_postgres_database(&admin)
+                    .await
+                    .unwrap();
+                Some((admin, url))
+            }
+            _ => None,
+        };
+        let url = postgres.as_ref().map_or_else(
+            || format!("sqlite://{}", folder.path().join("passerelle.db").display()),
+            |(_, url)| url.clone(),
+        );
+        let store = Store::connect(&url).await.expect("connects");
+        store.migrate().await.expect("migrates");
+        Self {
+            store,
+            _folder: folder,
+            postgres,
+        }
+    }
+
+    async fn drop(self) {
+        self.store.close().await.unwrap();
+        if let Some((admin, url)) = self.postgres {
+            passerelle_store::scratch::drop_postgres_database(&admin, &url)
+                .await
+                .unwrap();
+        }
+    }
 }
 
 #[tokio::test]
 async fn migrations_load_reference_data_and_the_demo_loads_once() {
-    let folder = tempfile::tempdir().unwrap();
-    let store = migrated_store(&folder).await;
+    let database = TestDatabase::new().await;
+    let store = database.store.clone();
     store.check_ready().await.expect("ready after migrating");
 
     let rust = store
@@ -80,14 +116,17 @@ async fn migrations_load_reference_data_and_the_demo_loads_once() {
         );
         assert_eq!(page.has_next_page, page.total_count > 2);
     }
+    database.drop().await;
 }
 
 #[tokio::test]
 async fn concurrent_writers_wait_for_each_other_instead_of_failing() {
-    let folder = tempfile::tempdir().unwrap();
-    let store = migrated_store(&folder).await;
+    let database = TestDatabase::new().await;
+    let store = database.store.clone();
     let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    // Two demo loads race: IMMEDIATE transactions serialise them; exactly one loads.
+    // Two demo loads race, as two servers started at once with --demo would: IMMEDIATE
+    // transactions (SQLite) or a transaction-scoped advisory lock (PostgreSQL) serialise them,
+    // and exactly one loads.
     let (first, second) = tokio::join!(
         store.load_demo(DEMO_SEED, today),
         store.load_demo(DEMO_SEED + 1, today)
@@ -105,4 +144,5 @@ async fn concurrent_writers_wait_for_each_other_instead_of_failing() {
         1,
         "exactly one loaded"
     );
+    database.drop().await;
 }

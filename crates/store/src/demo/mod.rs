@@ -13,7 +13,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
 use passerelle_domain::{
     Email, Modality, OfferStatus, Siren, Siret, Slug, Visibility, fold_for_search,
 };
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -28,6 +28,8 @@ use content::{
 /// The seed of the demo shipped with `serve --demo`.
 pub const DEMO_SEED: u64 = 0x0CC1_7A41_E2026;
 const PROFILE_COUNT: usize = 230;
+/// Advisory lock taken on PostgreSQL while the demo loads ("PASSDEMO" in ASCII).
+const DEMO_LOCK_KEY: i64 = 0x5041_5353_4445_4D4F;
 
 /// What the demo loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -454,6 +456,12 @@ impl Store {
         };
         // Checked inside the write transaction, so two servers starting at once load it once.
         let transaction = self.begin_write().await?;
+        if self.engine() == crate::Engine::Postgres {
+            // PostgreSQL has no BEGIN IMMEDIATE: a lock held until commit plays its part.
+            transaction
+                .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({DEMO_LOCK_KEY})"))
+                .await?;
+        }
         if organisation::Entity::find().count(&transaction).await? > 0 {
             return Ok(None);
         }
