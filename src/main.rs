@@ -54,10 +54,13 @@ fn init_logging() {
     let filter = passerelle_server::tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| {
             passerelle_server::tracing_subscriber::EnvFilter::new(
-                "info,sqlx=warn,sea_orm=warn,tantivy=warn",
+                "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,tantivy=warn",
             )
         });
-    let builder = passerelle_server::tracing_subscriber::fmt().with_env_filter(filter);
+    // Colours only for a person at a terminal, not in files or pipes.
+    let builder = passerelle_server::tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     if std::env::var("PASSERELLE_LOG_FORMAT").is_ok_and(|format| format == "json") {
         builder.json().init();
     } else {

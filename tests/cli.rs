@@ -1,0 +1,124 @@
+//! The `passerelle` binary as an operator uses it: settings errors, migrate, and a clean stop
+//! on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn passerelle() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_passerelle"));
+    for variable in [
+        "DATABASE_URL",
+        "PASSERELLE_LISTEN",
+        "PASSERELLE_DATA_DIR",
+        "PASSERELLE_DEMO",
+    ] {
+        command.env_remove(variable);
+    }
+    command.env("RUST_LOG", "info");
+    command
+}
+
+fn wait_with_timeout(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("passerelle did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_bad_listen_address_is_refused_naming_the_setting() {
+    let output = passerelle()
+        .args(["serve", "--listen", "nowhere"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("--listen"), "{message}");
+}
+
+#[test]
+fn an_unsupported_database_url_is_refused_naming_the_setting() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = passerelle()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .env("DATABASE_URL", "mysql://root@localhost/passerelle")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("DATABASE_URL") && message.contains("sqlite://"),
+        "{message}"
+    );
+}
+
+#[test]
+fn migrate_creates_the_database_in_the_data_dir() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let status = passerelle()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(data_dir.path().join("passerelle.db").exists());
+}
+
+#[test]
+fn serve_answers_then_stops_cleanly_on_sigterm() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = passerelle()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let address = loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server logs where it listens");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+}
