@@ -1,5 +1,7 @@
 //! The whole system over HTTP: start-up, probes, the read API on the demo catalogue.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
+
 mod support;
 
 use std::collections::HashSet;

@@ -1,6 +1,8 @@
 //! The `passerelle` binary as an operator uses it: settings errors, migrate, and a clean stop
 //! on SIGTERM.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

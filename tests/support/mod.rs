@@ -2,6 +2,8 @@
 //! port 0 with a database of its own: a SQLite file by default, or a fresh PostgreSQL database
 //! when `TEST_DATABASE_URL` names a server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
+
 use passerelle_server::{Application, Settings};
 use serde_json::{Value, json};
 

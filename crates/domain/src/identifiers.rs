@@ -157,7 +157,7 @@ fn luhn_is_valid(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn digits_of(raw: &str, expected: usize, what: &str) -> Result<Vec<u8>, ValidationError> {
@@ -205,7 +205,11 @@ impl Siret {
         let digits = digits_of(raw, 14, "SIRET")?;
         let text: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
         let valid = if text.starts_with(Self::LA_POSTE_SIREN) {
-            digits.iter().map(|&d| u32::from(d)).sum::<u32>() % 5 == 0
+            digits
+                .iter()
+                .map(|&d| u32::from(d))
+                .sum::<u32>()
+                .is_multiple_of(5)
         } else {
             luhn_is_valid(&digits)
         };

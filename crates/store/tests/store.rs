@@ -1,6 +1,8 @@
 //! The store against a real database: a SQLite file, or a scratch PostgreSQL database when
 //! `TEST_DATABASE_URL` names a server. Migrations, reference data, demo and batched reads.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
+
 use chrono::NaiveDate;
 use passerelle_domain::OfferStatus;
 use passerelle_store::demo::DEMO_SEED;

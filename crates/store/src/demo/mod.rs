@@ -26,7 +26,7 @@ use content::{
 };
 
 /// The seed of the demo shipped with `serve --demo`.
-pub const DEMO_SEED: u64 = 0x0CC1_7A41_E2026;
+pub const DEMO_SEED: u64 = 0x0000_CC17_A41E_2026;
 const PROFILE_COUNT: usize = 230;
 /// Advisory lock taken on PostgreSQL while the demo loads ("PASSDEMO" in ASCII).
 const DEMO_LOCK_KEY: i64 = 0x5041_5353_4445_4D4F;
