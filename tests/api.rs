@@ -183,6 +183,18 @@ async fn a_mirror_follows_changes_in_update_order_and_sees_archived_offers() {
         stamps.windows(2).all(|pair| pair[0] <= pair[1]),
         "ordered by updatedAt"
     );
+    // Resuming from a point in time returns exactly the offers changed since then.
+    let since = stamps[stamps.len() / 2];
+    let newer = stamps.iter().filter(|stamp| **stamp >= since).count();
+    let resumed_filter = json!({ "updatedSince": since, "statuses": ["PUBLISHED", "ARCHIVED"] });
+    let (resumed, _) = every_offer(&server, resumed_filter, 25).await;
+    assert_eq!(resumed.len(), newer);
+    assert!(resumed.len() < offers.len());
+    assert!(
+        resumed
+            .iter()
+            .all(|offer| offer["updatedAt"].as_str().unwrap() >= since)
+    );
     let archived: Vec<&Value> = offers
         .iter()
         .filter(|offer| offer["status"] == "ARCHIVED")
