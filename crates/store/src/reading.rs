@@ -75,6 +75,31 @@ fn convert_all<Row, Record>(
     rows.into_iter().map(convert).collect()
 }
 
+/// Converts rows and indexes the records by a key.
+fn keyed<Row, Record, Key: Eq + std::hash::Hash>(
+    rows: Vec<Row>,
+    convert: impl Fn(Row) -> Result<Record, StoreError>,
+    key: impl Fn(&Record) -> Key,
+) -> Result<HashMap<Key, Record>, StoreError> {
+    Ok(convert_all(rows, convert)?
+        .into_iter()
+        .map(|record| (key(&record), record))
+        .collect())
+}
+
+/// Converts rows and groups the records by a key, keeping the order of the rows.
+fn grouped<Row, Record, Key: Eq + std::hash::Hash>(
+    rows: Vec<Row>,
+    convert: impl Fn(Row) -> Result<Record, StoreError>,
+    key: impl Fn(&Record) -> Key,
+) -> Result<HashMap<Key, Vec<Record>>, StoreError> {
+    let mut groups: HashMap<Key, Vec<Record>> = HashMap::new();
+    for record in convert_all(rows, convert)? {
+        groups.entry(key(&record)).or_default().push(record);
+    }
+    Ok(groups)
+}
+
 fn uuids<T: Copy>(ids: &[T], as_uuid: impl Fn(T) -> Uuid) -> Vec<Uuid> {
     let mut uuids: Vec<Uuid> = ids.iter().map(|id| as_uuid(*id)).collect();
     uuids.sort_unstable();
@@ -121,8 +146,7 @@ impl Store {
             .filter(skill::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .all(self.connection())
             .await?;
-        let skills = convert_all(rows, records::skill)?;
-        Ok(skills.into_iter().map(|skill| (skill.id, skill)).collect())
+        keyed(rows, records::skill, |skill| skill.id)
     }
 
     pub async fn skill_by_slug(&self, slug: &str) -> Result<Option<Skill>, StoreError> {
@@ -142,11 +166,7 @@ impl Store {
             .filter(skill::Column::Slug.is_in(slugs.iter().cloned()))
             .all(self.connection())
             .await?;
-        let skills = convert_all(rows, records::skill)?;
-        Ok(skills
-            .into_iter()
-            .map(|skill| (skill.slug.as_str().to_owned(), skill))
-            .collect())
+        keyed(rows, records::skill, |skill| skill.slug.as_str().to_owned())
     }
 
     /// The narrower skills of each parent, ordered by slug.
@@ -256,11 +276,7 @@ impl Store {
             .filter(commune::Column::InseeCode.is_in(codes))
             .all(self.connection())
             .await?;
-        let places = convert_all(rows, records::place)?;
-        Ok(places
-            .into_iter()
-            .map(|place| (place.insee_code.clone(), place))
-            .collect())
+        keyed(rows, records::place, |place| place.insee_code.clone())
     }
 
     pub async fn organisations_by_ids(
@@ -271,11 +287,7 @@ impl Store {
             .filter(organisation::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .all(self.connection())
             .await?;
-        let organisations = convert_all(rows, records::organisation)?;
-        Ok(organisations
-            .into_iter()
-            .map(|organisation| (organisation.id, organisation))
-            .collect())
+        keyed(rows, records::organisation, |organisation| organisation.id)
     }
 
     pub async fn organisation_by_slug(
@@ -346,8 +358,7 @@ impl Store {
             .filter(training_offer::Column::Status.is_in(readable_statuses(reader)))
             .all(self.connection())
             .await?;
-        let offers = convert_all(rows, records::training_offer)?;
-        Ok(offers.into_iter().map(|offer| (offer.id, offer)).collect())
+        keyed(rows, records::training_offer, |offer| offer.id)
     }
 
     pub async fn offer_by_slug(
@@ -551,10 +562,7 @@ impl Store {
             .filter(training_offer::Column::Id.is_in(ids))
             .all(self.connection())
             .await?;
-        Ok(convert_all(rows, records::training_offer)?
-            .into_iter()
-            .map(|offer| (offer.id.as_uuid(), offer))
-            .collect())
+        keyed(rows, records::training_offer, |offer| offer.id.as_uuid())
     }
 
     /// The first page of offers of each provider, in creation order.
@@ -638,11 +646,7 @@ impl Store {
             .order_by_asc(taught_skill::Column::SkillId)
             .all(self.connection())
             .await?;
-        let mut taught: HashMap<TrainingOfferId, Vec<TaughtSkill>> = HashMap::new();
-        for skill in convert_all(rows, records::taught_skill)? {
-            taught.entry(skill.offer_id).or_default().push(skill);
-        }
-        Ok(taught)
+        grouped(rows, records::taught_skill, |skill| skill.offer_id)
     }
 
     /// The sessions of each offer, by start date.
@@ -656,11 +660,7 @@ impl Store {
             .order_by_asc(training_session::Column::Id)
             .all(self.connection())
             .await?;
-        let mut sessions: HashMap<TrainingOfferId, Vec<TrainingSession>> = HashMap::new();
-        for session in convert_all(rows, records::training_session)? {
-            sessions.entry(session.offer_id).or_default().push(session);
-        }
-        Ok(sessions)
+        grouped(rows, records::training_session, |session| session.offer_id)
     }
 
     /// Sessions by identifier, only those of offers the reader may see.
@@ -679,11 +679,7 @@ impl Store {
             .filter(training_session::Column::OfferId.in_subquery(readable_offers))
             .all(self.connection())
             .await?;
-        let sessions = convert_all(rows, records::training_session)?;
-        Ok(sessions
-            .into_iter()
-            .map(|session| (session.id, session))
-            .collect())
+        keyed(rows, records::training_session, |session| session.id)
     }
 
     /// Profiles by identifier, without those the reader may not see.
@@ -697,11 +693,7 @@ impl Store {
             .filter(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
             .all(self.connection())
             .await?;
-        let profiles = convert_all(rows, records::skill_profile)?;
-        Ok(profiles
-            .into_iter()
-            .map(|profile| (profile.id, profile))
-            .collect())
+        keyed(rows, records::skill_profile, |profile| profile.id)
     }
 
     /// The profile of each user, when the reader may see it.
@@ -715,11 +707,7 @@ impl Store {
             .filter(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
             .all(self.connection())
             .await?;
-        let profiles = convert_all(rows, records::skill_profile)?;
-        Ok(profiles
-            .into_iter()
-            .map(|profile| (profile.user_id, profile))
-            .collect())
+        keyed(rows, records::skill_profile, |profile| profile.user_id)
     }
 
     /// The skills of each profile, strongest first.
@@ -733,11 +721,7 @@ impl Store {
             .order_by_asc(profile_skill::Column::SkillId)
             .all(self.connection())
             .await?;
-        let mut skills: HashMap<SkillProfileId, Vec<ProfileSkill>> = HashMap::new();
-        for skill in convert_all(rows, records::profile_skill)? {
-            skills.entry(skill.profile_id).or_default().push(skill);
-        }
-        Ok(skills)
+        grouped(rows, records::profile_skill, |skill| skill.profile_id)
     }
 
     fn profiles_holding(reader: Reader, skill: Uuid) -> Condition {
@@ -809,10 +793,7 @@ impl Store {
             )
             .all(self.connection())
             .await?;
-        let profiles: HashMap<Uuid, SkillProfile> = convert_all(rows, records::skill_profile)?
-            .into_iter()
-            .map(|profile| (profile.id.as_uuid(), profile))
-            .collect();
+        let profiles = keyed(rows, records::skill_profile, |profile| profile.id.as_uuid())?;
         Ok(Self::pages_from(
             skills,
             |id| id.as_uuid(),
@@ -828,8 +809,7 @@ impl Store {
             .filter(user::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .all(self.connection())
             .await?;
-        let users = convert_all(rows, records::user)?;
-        Ok(users.into_iter().map(|user| (user.id, user)).collect())
+        keyed(rows, records::user, |user| user.id)
     }
 
     pub async fn memberships_of_users(
@@ -841,14 +821,7 @@ impl Store {
             .order_by_asc(membership::Column::CreatedAt)
             .all(self.connection())
             .await?;
-        let mut memberships: HashMap<UserId, Vec<Membership>> = HashMap::new();
-        for membership in convert_all(rows, records::membership)? {
-            memberships
-                .entry(membership.user_id)
-                .or_default()
-                .push(membership);
-        }
-        Ok(memberships)
+        grouped(rows, records::membership, |membership| membership.user_id)
     }
 
     /// Whether the catalogue holds no organisation yet (the demo loads only into such a one).
