@@ -148,3 +148,28 @@ async fn concurrent_writers_wait_for_each_other_instead_of_failing() {
     );
     database.drop().await;
 }
+
+/// Production databases are often reached over TLS: `sslmode=require` must work (the local
+/// PostgreSQL of CI serves TLS with its own certificate).
+#[tokio::test]
+async fn postgres_connections_can_require_tls() {
+    let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
+        return;
+    };
+    if admin.is_empty() {
+        return;
+    }
+    let url = passerelle_store::scratch::create_postgres_database(&admin)
+        .await
+        .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let store = Store::connect(&format!("{url}{separator}sslmode=require"))
+        .await
+        .expect("connects over TLS");
+    store.migrate().await.expect("migrates over TLS");
+    store.check_ready().await.expect("ready over TLS");
+    store.close().await.unwrap();
+    passerelle_store::scratch::drop_postgres_database(&admin, &url)
+        .await
+        .unwrap();
+}
