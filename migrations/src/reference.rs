@@ -128,11 +128,6 @@ pub fn skills() -> Result<Vec<SkillRecord>, String> {
     Ok(records)
 }
 
-/// A skill slug and a level, as the demo content and tests write them.
-pub fn skill_level(level: u8) -> SkillLevel {
-    SkillLevel::new(i64::from(level)).unwrap_or(SkillLevel::MIN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,17 +62,6 @@ coded_enum!(
     Locale { Fr => "FR", En => "EN" }
 );
 
-impl Modality {
-    /// How a person reads this modality in French.
-    pub const fn label_fr(self) -> &'static str {
-        match self {
-            Modality::InPerson => "Présentiel",
-            Modality::Remote => "Distanciel",
-            Modality::Blended => "Mixte",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -823,12 +823,4 @@ impl Store {
             .await?;
         grouped(rows, records::membership, |membership| membership.user_id)
     }
-
-    /// Whether the catalogue holds no organisation yet (the demo loads only into such a one).
-    pub async fn is_catalogue_empty(&self) -> Result<bool, StoreError> {
-        Ok(organisation::Entity::find()
-            .count(self.connection())
-            .await?
-            == 0)
-    }
 }
