@@ -3,7 +3,7 @@
 //! Both files live in `migrations/data/` and are compiled into the binary, so a server needs
 //! nothing beside itself to start.
 
-use passerelle_domain::{InseeCode, SkillLevel, Slug, fold_for_search};
+use passerelle_domain::{InseeCode, Slug, fold_for_search};
 use serde::Deserialize;
 
 /// INSEE communes with postcodes and coordinates (sources credited in the README).
