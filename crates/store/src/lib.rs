@@ -17,13 +17,16 @@ use std::time::Duration;
 use passerelle_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 pub use error::StoreError;
 pub use pagination::{OfferCursor, Page, PageRequest};
 pub use reading::{OfferFilter, OfferOrder};
+
+/// Advisory lock taken on PostgreSQL while migrating ("PASSMIGR" in ASCII).
+const MIGRATION_LOCK_KEY: i64 = 0x5041_5353_4D49_4752;
 
 /// Which database engine a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,8 +134,22 @@ impl Store {
     }
 
     /// Applies the migrations that have not run yet (schema and reference data).
+    ///
+    /// All pending migrations run in one write transaction, under a lock: on PostgreSQL a
+    /// transaction-scoped advisory lock, on SQLite the write lock taken at `BEGIN IMMEDIATE`.
+    /// Several nodes starting at once thus migrate one after the other; the later ones find
+    /// nothing left to do.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        Migrator::up(&self.db, None).await?;
+        let transaction = self.begin_write().await?;
+        if self.engine == Engine::Postgres {
+            transaction
+                .execute_unprepared(&format!(
+                    "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
+                ))
+                .await?;
+        }
+        Migrator::up(&transaction, None).await?;
+        transaction.commit().await?;
         Ok(())
     }
 

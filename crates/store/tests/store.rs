@@ -11,12 +11,20 @@ use passerelle_store::{OfferFilter, PageRequest, Store};
 /// A migrated store on a database of its own; dropped (PostgreSQL) or deleted (SQLite) after.
 struct TestDatabase {
     store: Store,
+    url: String,
     _folder: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
 
 impl TestDatabase {
     async fn new() -> Self {
+        let database = Self::empty().await;
+        database.store.migrate().await.expect("migrates");
+        database
+    }
+
+    /// A database with no table yet.
+    async fn empty() -> Self {
         let folder = tempfile::tempdir().unwrap();
         let postgres = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if !admin.is_empty() => {
@@ -32,9 +40,9 @@ impl TestDatabase {
             |(_, url)| url.clone(),
         );
         let store = Store::connect(&url).await.expect("connects");
-        store.migrate().await.expect("migrates");
         Self {
             store,
+            url,
             _folder: folder,
             postgres,
         }
@@ -172,4 +180,30 @@ async fn postgres_connections_can_require_tls() {
     passerelle_store::scratch::drop_postgres_database(&admin, &url)
         .await
         .unwrap();
+}
+
+/// Nodes starting at the same time against one database all come up: one migrates, the
+/// others wait for it and find nothing left to do.
+#[tokio::test]
+async fn nodes_starting_together_migrate_once_without_failing() {
+    let database = TestDatabase::empty().await;
+    let other_node = Store::connect(&database.url).await.unwrap();
+    let third_node = Store::connect(&database.url).await.unwrap();
+    let (first, second, third) = tokio::join!(
+        database.store.migrate(),
+        other_node.migrate(),
+        third_node.migrate()
+    );
+    assert!(
+        first.is_ok() && second.is_ok() && third.is_ok(),
+        "{first:?} {second:?} {third:?}"
+    );
+    other_node.check_ready().await.expect("migrated");
+    assert!(
+        other_node.skill_by_slug("rust").await.unwrap().is_some(),
+        "reference data loaded once"
+    );
+    other_node.close().await.unwrap();
+    third_node.close().await.unwrap();
+    database.drop().await;
 }
