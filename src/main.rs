@@ -45,9 +45,15 @@ struct ServeArgs {
     listen: SocketAddr,
     #[command(flatten)]
     database: DatabaseArgs,
-    /// Load the demo catalogue into an empty database.
+    /// Load the demo catalogue into an empty database, with a trainer and a company account.
     #[arg(long, env = "PASSERELLE_DEMO")]
     demo: bool,
+    /// Secret (at least 32 bytes) signing access tokens; every node of a cluster needs the same.
+    #[arg(long, env = "PASSERELLE_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// File of base64url signing keys, newest first (used when no secret is given).
+    #[arg(long, env = "PASSERELLE_JWT_KEY_FILE")]
+    jwt_key_file: Option<PathBuf>,
 }
 
 fn init_logging() {
@@ -96,6 +102,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         data_dir: args.database.data_dir,
         database_url: args.database.database_url,
         demo: args.demo,
+        jwt_secret: args.jwt_secret,
+        jwt_key_file: args.jwt_key_file,
     };
     let application = Application::build(settings)
         .await
@@ -110,6 +118,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let address = application.address();
+    if !application.demo_accounts().is_empty() {
+        println!("Demo accounts (sign in with the login mutation at http://{address}/graphql):");
+        for account in application.demo_accounts() {
+            println!(
+                "  {:<8} {}  password: {}  ({})",
+                account.role, account.email, account.password, account.organisation
+            );
+        }
+    }
     passerelle_server::tracing::info!(
         "listening on http://{address} (GraphQL and GraphiQL at http://{address}/graphql)"
     );

@@ -63,12 +63,11 @@ fn schema_file_matches_the_served_schema() {
 #[tokio::test]
 async fn a_bad_database_url_stops_start_up_with_a_message_naming_the_setting() {
     let data_dir = tempfile::tempdir().unwrap();
-    let settings = passerelle_server::Settings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data_dir.path().to_owned(),
-        database_url: Some("mysql://root@localhost/passerelle".to_owned()),
-        demo: false,
-    };
+    let mut settings = passerelle_server::Settings::new(
+        "127.0.0.1:0".parse().unwrap(),
+        data_dir.path().to_owned(),
+    );
+    settings.database_url = Some("mysql://root@localhost/passerelle".to_owned());
     let error = passerelle_server::Application::build(settings)
         .await
         .unwrap_err()

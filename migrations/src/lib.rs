@@ -11,6 +11,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_catalogue;
 mod m20261126_000002_reference_data;
+mod m20261126_000003_accounts_and_change_log;
 
 pub mod reference;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_catalogue::Migration),
             Box::new(m20261126_000002_reference_data::Migration),
+            Box::new(m20261126_000003_accounts_and_change_log::Migration),
         ]
     }
 }

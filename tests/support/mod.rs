@@ -29,12 +29,12 @@ impl TestServer {
             }
             _ => None,
         };
-        let settings = Settings {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            data_dir: data_dir.path().to_owned(),
-            database_url: postgres.as_ref().map(|(_, url)| url.clone()),
-            demo,
-        };
+        let mut settings = Settings::new(
+            "127.0.0.1:0".parse().expect("address"),
+            data_dir.path().to_owned(),
+        );
+        settings.database_url = postgres.as_ref().map(|(_, url)| url.clone());
+        settings.demo = demo;
         let application = Application::build(settings).await.expect("server starts");
         let base_url = format!("http://{}", application.address());
         let store = application.store().clone();
@@ -55,14 +55,51 @@ impl TestServer {
 
     /// POSTs a query and returns the whole response body.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let response = self
+        self.graphql_as(None, query, variables).await
+    }
+
+    /// POSTs a query with `Authorization: Bearer <token>` when a token is given.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
             .client
             .post(format!("{}/graphql", self.base_url))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent");
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
         response.json().await.expect("JSON response")
+    }
+
+    /// Like `data`, signed in with `token`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(Some(token), query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Registers an account and returns its access token, refresh token and user ID.
+    pub async fn register(&self, email: &str, display_name: &str) -> Account {
+        let data = self
+            .data(
+                "mutation($input: RegisterInput!) { register(input: $input) {
+                    accessToken refreshToken user { id } userErrors { field message code } } }",
+                json!({ "input": { "email": email, "password": PASSWORD, "displayName": display_name } }),
+            )
+            .await;
+        let payload = &data["register"];
+        assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
+        Account {
+            access_token: payload["accessToken"]
+                .as_str()
+                .expect("access token")
+                .to_owned(),
+            refresh_token: payload["refreshToken"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+            user_id: payload["user"]["id"].as_str().expect("user id").to_owned(),
+        }
     }
 
     /// POSTs a query that must succeed and returns its `data`.
@@ -87,6 +124,17 @@ impl TestServer {
                 .expect("drops its database");
         }
     }
+}
+
+/// The password every test account registers with.
+pub const PASSWORD: &str = "mot de passe solide";
+
+/// A registered, signed-in test account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user_id: String,
 }
 
 /// The error code of the first error of a response.

@@ -151,33 +151,3 @@ pub struct Membership {
     pub organisation_id: OrganisationId,
     pub role: MemberRole,
 }
-
-/// Who is reading: decides which records exist for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reader {
-    Anonymous,
-}
-
-impl Reader {
-    /// Offer statuses this reader may see. Drafts are for their organisation's members only;
-    /// archived offers stay readable so links keep working.
-    pub fn can_read_offer(self, status: OfferStatus) -> bool {
-        match self {
-            Reader::Anonymous => status != OfferStatus::Draft,
-        }
-    }
-
-    /// Profile visibilities this reader may see.
-    pub fn visible_profile_visibilities(self) -> &'static [Visibility] {
-        match self {
-            Reader::Anonymous => &[Visibility::Public],
-        }
-    }
-
-    /// Whether this reader may see how to contact the people behind profiles.
-    pub fn can_see_contact_details(self) -> bool {
-        match self {
-            Reader::Anonymous => false,
-        }
-    }
-}

@@ -4,7 +4,10 @@
 //! constructor that refuses what is invalid; the rest of the code holds the type and never
 //! checks again. This crate does no I/O.
 
+mod access;
+mod accounts;
 pub mod catalogue;
+pub mod content;
 mod enums;
 mod error;
 mod identifiers;
@@ -12,7 +15,8 @@ mod ids;
 mod text;
 mod values;
 
-pub use catalogue::Reader;
+pub use access::Reader;
+pub use accounts::{CertificationCode, Password, WebUrl};
 pub use enums::{Locale, MemberRole, Modality, OfferStatus, Visibility};
 pub use error::ValidationError;
 pub use identifiers::{Email, InseeCode, NafCode, Siren, Siret, Slug};

@@ -5,7 +5,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use passerelle_index::LocalIndex;
@@ -14,10 +14,12 @@ use serde_json::json;
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::{self, PasserelleSchema};
+use crate::services::{ServiceError, Services};
 
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub schema: PasserelleSchema,
+    pub services: Services,
     pub store: Store,
     pub index: LocalIndex,
 }
@@ -42,14 +44,77 @@ pub(crate) fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql_post(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let request = graphql::prepare(request.into_inner(), &state.store);
-    state.schema.execute(request).await.into()
+/// A GraphQL error response outside execution (bad credentials, malformed request).
+fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
+    }
+    response
+}
+
+/// Executes a request as whoever its `Authorization: Bearer` header says. No header means
+/// anonymous; a header that does not hold a valid token is refused with UNAUTHENTICATED
+/// (HTTP 401) before anything runs, so a client knows to refresh its token.
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let bearer = match headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => match value.to_str().ok().and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        }) {
+            Some(token) => Some(token),
+            None => {
+                return error_response(
+                    StatusCode::UNAUTHORIZED,
+                    "the Authorization header must be `Bearer <accessToken>`",
+                    "UNAUTHENTICATED",
+                );
+            }
+        },
+    };
+    let reader = match state.services.reader_for(bearer).await {
+        Ok(reader) => reader,
+        Err(ServiceError::Unauthenticated(message)) => {
+            return error_response(StatusCode::UNAUTHORIZED, &message, "UNAUTHENTICATED");
+        }
+        Err(error) => {
+            let request_id = graphql::RequestId::generate();
+            tracing::error!(request_id = %request_id.0, %error, "cannot authenticate a request");
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("internal error (request id {})", request_id.0),
+                "INTERNAL",
+            );
+        }
+    };
+    let request = graphql::prepare(request, &state.services, reader);
+    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    execute(&state, &headers, request.into_inner()).await
 }
 
 /// GET /graphql: a query in the URL (as the GraphQL over HTTP spec describes), or GraphiQL for
 /// a person opening the address in a browser.
-async fn graphql_get(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let Some(query) = query.filter(|query| !query.is_empty()) else {
         return Html(
             GraphiQLSource::build()
@@ -67,8 +132,25 @@ async fn graphql_get(State(state): State<AppState>, RawQuery(query): RawQuery) -
             return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
         }
     };
-    let request = graphql::prepare(request, &state.store);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    // GET must not change anything (a link or a prefetch could trigger it): mutations are
+    // for POST only.
+    let is_mutation = async_graphql::parser::parse_query(&request.query).is_ok_and(|document| {
+        document.operations.iter().any(|(_, operation)| {
+            operation.node.ty == async_graphql::parser::types::OperationType::Mutation
+        })
+    });
+    if is_mutation {
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+            "BAD_REQUEST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, &headers, request).await
 }
 
 /// Ready when the database answers with every migration applied and the index opens.

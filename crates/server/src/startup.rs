@@ -7,6 +7,8 @@ use passerelle_store::demo::{DEMO_SEED, DemoSummary};
 use passerelle_store::{Store, StoreError, redact};
 use tokio::net::TcpListener;
 
+use crate::auth::KeyRing;
+use crate::services::{DemoAccount, Services};
 use crate::{graphql, http};
 
 /// What `passerelle serve` is told on its command line or in its environment.
@@ -17,6 +19,25 @@ pub struct Settings {
     /// `None` means a SQLite file in the data directory.
     pub database_url: Option<String>,
     pub demo: bool,
+    /// Signs access tokens; takes precedence over the key file.
+    pub jwt_secret: Option<String>,
+    /// Signing keys, newest first; default: `jwt-keys` in the data directory, generated at
+    /// first start.
+    pub jwt_key_file: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Settings for a server on `listen` with its data in `data_dir` and defaults elsewhere.
+    pub fn new(listen: SocketAddr, data_dir: PathBuf) -> Self {
+        Self {
+            listen,
+            data_dir,
+            database_url: None,
+            demo: false,
+            jwt_secret: None,
+            jwt_key_file: None,
+        }
+    }
 }
 
 /// Why the server could not start; each message names the setting to fix.
@@ -29,6 +50,12 @@ pub enum StartupError {
     },
     #[error("database (--database-url / DATABASE_URL): {0}")]
     Database(StoreError),
+    #[error(
+        "token signing keys (--jwt-secret / PASSERELLE_JWT_SECRET or --jwt-key-file / PASSERELLE_JWT_KEY_FILE): {0}"
+    )]
+    Keys(String),
+    #[error("demo accounts: {0}")]
+    Demo(String),
     #[error("search index in the data directory (--data-dir / PASSERELLE_DATA_DIR): {0}")]
     Index(IndexError),
     #[error("cannot listen on {address} (--listen / PASSERELLE_LISTEN): {source}")]
@@ -67,6 +94,23 @@ pub struct Application {
     store: Store,
     router: axum::Router,
     demo: Option<DemoSummary>,
+    demo_accounts: Vec<DemoAccount>,
+}
+
+/// The key ring the settings name: the secret, else the key file, else the data directory's
+/// own key file (created at first start).
+fn key_ring(settings: &Settings) -> Result<KeyRing, StartupError> {
+    let keys = match (&settings.jwt_secret, &settings.jwt_key_file) {
+        (Some(secret), _) => KeyRing::from_secrets(&[secret.as_bytes().to_vec()]),
+        (None, Some(path)) => KeyRing::from_file(path),
+        (None, None) => KeyRing::load_or_generate(&settings.data_dir.join("jwt-keys")),
+    };
+    let keys = keys.map_err(|error| StartupError::Keys(error.to_string()))?;
+    tracing::info!(
+        kid = keys.current_kid(),
+        "access tokens are signed with this key"
+    );
+    Ok(keys)
 }
 
 impl Application {
@@ -81,11 +125,21 @@ impl Application {
         } else {
             None
         };
+        let services = Services::new(store.clone(), key_ring(&settings)?);
+        let demo_accounts = if settings.demo {
+            services
+                .ensure_demo_accounts()
+                .await
+                .map_err(|error| StartupError::Demo(error.to_string()))?
+        } else {
+            Vec::new()
+        };
         let index = LocalIndex::open_or_create(&settings.data_dir.join("index"))
             .map_err(StartupError::Index)?;
-        let schema = graphql::build_schema(store.clone());
+        let schema = graphql::build_schema(services.clone());
         let router = http::router(http::AppState {
             schema,
+            services,
             store: store.clone(),
             index,
         });
@@ -108,6 +162,7 @@ impl Application {
             store,
             router,
             demo,
+            demo_accounts,
         })
     }
 
@@ -123,6 +178,11 @@ impl Application {
     /// What the demo loaded at this start, if it loaded anything.
     pub fn demo_summary(&self) -> Option<DemoSummary> {
         self.demo
+    }
+
+    /// The demo accounts and their passwords, when the demo is on.
+    pub fn demo_accounts(&self) -> &[DemoAccount] {
+        &self.demo_accounts
     }
 
     /// Serves until `shutdown` completes, then lets requests in flight finish.

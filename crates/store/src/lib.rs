@@ -9,6 +9,7 @@ mod error;
 mod pagination;
 mod reading;
 mod records;
+mod writing;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,10 @@ use sea_orm::{
 pub use error::StoreError;
 pub use pagination::{OfferCursor, Page, PageRequest};
 pub use reading::{OfferFilter, OfferOrder};
+pub use writing::{
+    CATALOGUE_WRITE_LOCK, ChangeEntry, EntityKind, LoginFailures, NewRefreshToken, RefreshOutcome,
+    WriteError,
+};
 
 /// Advisory lock taken on PostgreSQL while migrating ("PASSMIGR" in ASCII).
 const MIGRATION_LOCK_KEY: i64 = 0x5041_5353_4D49_4752;

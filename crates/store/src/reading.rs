@@ -13,7 +13,7 @@ use passerelle_domain::catalogue::{
 };
 use passerelle_domain::{
     InseeCode, OfferStatus, OrganisationId, Reader, SkillId, SkillProfileId, Slug, TrainingOfferId,
-    TrainingSessionId, UserId, fold_for_search,
+    TrainingSessionId, UserId, Visibility, fold_for_search,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
@@ -31,7 +31,7 @@ use crate::{OfferCursor, Page, PageRequest, Store, StoreError, records};
 /// Which training offers a list holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferFilter {
-    /// Never contains DRAFT for lists: drafts are not listed.
+    /// Statuses to list; DRAFT lists only the drafts the reader may see.
     pub statuses: Vec<OfferStatus>,
     pub updated_since: Option<DateTime<Utc>>,
     /// Department codes: the provider or one of the sessions is there.
@@ -111,21 +111,32 @@ fn status_codes(statuses: &[OfferStatus]) -> Vec<&'static str> {
     statuses.iter().map(|status| status.code()).collect()
 }
 
-fn readable_statuses(reader: Reader) -> Vec<&'static str> {
-    OfferStatus::ALL
-        .iter()
-        .copied()
-        .filter(|status| reader.can_read_offer(*status))
-        .map(OfferStatus::code)
-        .collect()
+/// The offers `reader` may see: published and archived ones, plus drafts of the reader's own
+/// organisations (the rule of [`Reader::can_read_offer`], as SQL).
+pub(crate) fn readable_offers(reader: &Reader) -> Condition {
+    let mut readable = Condition::any().add(
+        training_offer::Column::Status
+            .is_in([OfferStatus::Published.code(), OfferStatus::Archived.code()]),
+    );
+    let organisations = reader.organisations();
+    if !organisations.is_empty() {
+        readable = readable.add(
+            training_offer::Column::ProviderId.is_in(uuids(&organisations, |id| id.as_uuid())),
+        );
+    }
+    readable
 }
 
-fn visible_visibilities(reader: Reader) -> Vec<&'static str> {
-    reader
-        .visible_profile_visibilities()
-        .iter()
-        .map(|visibility| visibility.code())
-        .collect()
+/// The profiles `reader` may see (the rule of [`Reader::can_see_profile`], as SQL).
+pub(crate) fn visible_profiles(reader: &Reader) -> Condition {
+    let mut visible =
+        Condition::any().add(skill_profile::Column::Visibility.eq(Visibility::Public.code()));
+    if let Some(user) = reader.user() {
+        visible = visible
+            .add(skill_profile::Column::Visibility.eq(Visibility::Members.code()))
+            .add(skill_profile::Column::UserId.eq(user.as_uuid()));
+    }
+    visible
 }
 
 /// Escapes LIKE wildcards in user text.
@@ -350,12 +361,12 @@ impl Store {
     /// Offers by identifier, without those the reader may not see.
     pub async fn offers_by_ids(
         &self,
-        reader: Reader,
+        reader: &Reader,
         ids: &[TrainingOfferId],
     ) -> Result<HashMap<TrainingOfferId, TrainingOffer>, StoreError> {
         let rows = training_offer::Entity::find()
             .filter(training_offer::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
-            .filter(training_offer::Column::Status.is_in(readable_statuses(reader)))
+            .filter(readable_offers(reader))
             .all(self.connection())
             .await?;
         keyed(rows, records::training_offer, |offer| offer.id)
@@ -363,22 +374,21 @@ impl Store {
 
     pub async fn offer_by_slug(
         &self,
-        reader: Reader,
+        reader: &Reader,
         slug: &str,
     ) -> Result<Option<TrainingOffer>, StoreError> {
         let row = training_offer::Entity::find()
             .filter(training_offer::Column::Slug.eq(slug))
-            .filter(training_offer::Column::Status.is_in(readable_statuses(reader)))
+            .filter(readable_offers(reader))
             .one(self.connection())
             .await?;
         row.map(records::training_offer).transpose()
     }
 
-    fn offer_condition(filter: &OfferFilter) -> Condition {
+    fn offer_condition(reader: &Reader, filter: &OfferFilter) -> Condition {
         let mut condition = Condition::all()
             .add(training_offer::Column::Status.is_in(status_codes(&filter.statuses)))
-            // Drafts are never listed, whatever the filter asks.
-            .add(training_offer::Column::Status.ne(OfferStatus::Draft.code()));
+            .add(readable_offers(reader));
         if let Some(since) = filter.updated_since {
             condition = condition.add(training_offer::Column::UpdatedAt.gte(since));
         }
@@ -431,10 +441,11 @@ impl Store {
     /// A page of offers in the filter's order.
     pub async fn list_offers(
         &self,
+        reader: &Reader,
         filter: &OfferFilter,
         page: PageRequest<OfferCursor>,
     ) -> Result<Page<TrainingOffer>, StoreError> {
-        let condition = Self::offer_condition(filter);
+        let condition = Self::offer_condition(reader, filter);
         let total_count = training_offer::Entity::find()
             .filter(condition.clone())
             .count(self.connection())
@@ -568,17 +579,15 @@ impl Store {
     /// The first page of offers of each provider, in creation order.
     pub async fn first_offers_of_providers(
         &self,
+        reader: &Reader,
         providers: &[OrganisationId],
         statuses: &[OfferStatus],
         first: u64,
     ) -> Result<HashMap<OrganisationId, Page<TrainingOffer>>, StoreError> {
-        let listed: Vec<&str> = status_codes(statuses)
-            .into_iter()
-            .filter(|code| *code != OfferStatus::Draft.code())
-            .collect();
         let condition = Condition::all()
             .add(training_offer::Column::ProviderId.is_in(uuids(providers, |id| id.as_uuid())))
-            .add(training_offer::Column::Status.is_in(listed));
+            .add(training_offer::Column::Status.is_in(status_codes(statuses)))
+            .add(readable_offers(reader));
         let (members, totals) = self
             .first_of_each::<training_offer::Entity>(
                 training_offer::Column::Id,
@@ -666,13 +675,13 @@ impl Store {
     /// Sessions by identifier, only those of offers the reader may see.
     pub async fn sessions_by_ids(
         &self,
-        reader: Reader,
+        reader: &Reader,
         ids: &[TrainingSessionId],
     ) -> Result<HashMap<TrainingSessionId, TrainingSession>, StoreError> {
         let readable_offers = Query::select()
             .column(training_offer::Column::Id)
             .from(training_offer::Entity)
-            .and_where(training_offer::Column::Status.is_in(readable_statuses(reader)))
+            .cond_where(readable_offers(reader))
             .to_owned();
         let rows = training_session::Entity::find()
             .filter(training_session::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
@@ -685,12 +694,12 @@ impl Store {
     /// Profiles by identifier, without those the reader may not see.
     pub async fn profiles_by_ids(
         &self,
-        reader: Reader,
+        reader: &Reader,
         ids: &[SkillProfileId],
     ) -> Result<HashMap<SkillProfileId, SkillProfile>, StoreError> {
         let rows = skill_profile::Entity::find()
             .filter(skill_profile::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
-            .filter(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
+            .filter(visible_profiles(reader))
             .all(self.connection())
             .await?;
         keyed(rows, records::skill_profile, |profile| profile.id)
@@ -699,12 +708,12 @@ impl Store {
     /// The profile of each user, when the reader may see it.
     pub async fn profiles_of_users(
         &self,
-        reader: Reader,
+        reader: &Reader,
         users: &[UserId],
     ) -> Result<HashMap<UserId, SkillProfile>, StoreError> {
         let rows = skill_profile::Entity::find()
             .filter(skill_profile::Column::UserId.is_in(uuids(users, |id| id.as_uuid())))
-            .filter(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
+            .filter(visible_profiles(reader))
             .all(self.connection())
             .await?;
         keyed(rows, records::skill_profile, |profile| profile.user_id)
@@ -724,7 +733,7 @@ impl Store {
         grouped(rows, records::profile_skill, |skill| skill.profile_id)
     }
 
-    fn profiles_holding(reader: Reader, skill: Uuid) -> Condition {
+    fn profiles_holding(reader: &Reader, skill: Uuid) -> Condition {
         let holders = Query::select()
             .column(profile_skill::Column::ProfileId)
             .from(profile_skill::Entity)
@@ -732,13 +741,13 @@ impl Store {
             .to_owned();
         Condition::all()
             .add(skill_profile::Column::Id.in_subquery(holders))
-            .add(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
+            .add(visible_profiles(reader))
     }
 
     /// A page of the profiles holding a skill, in creation order.
     pub async fn list_profiles_with_skill(
         &self,
-        reader: Reader,
+        reader: &Reader,
         skill: SkillId,
         page: PageRequest<SkillProfileId>,
     ) -> Result<Page<SkillProfile>, StoreError> {
@@ -766,14 +775,14 @@ impl Store {
     /// The first page of visible profiles holding each skill, in creation order.
     pub async fn first_profiles_with_skills(
         &self,
-        reader: Reader,
+        reader: &Reader,
         skills: &[SkillId],
         first: u64,
     ) -> Result<HashMap<SkillId, Page<SkillProfile>>, StoreError> {
         let visible = Query::select()
             .column(skill_profile::Column::Id)
             .from(skill_profile::Entity)
-            .and_where(skill_profile::Column::Visibility.is_in(visible_visibilities(reader)))
+            .cond_where(visible_profiles(reader))
             .to_owned();
         let condition = Condition::all()
             .add(profile_skill::Column::SkillId.is_in(uuids(skills, |id| id.as_uuid())))

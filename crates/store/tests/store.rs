@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 use chrono::NaiveDate;
-use passerelle_domain::OfferStatus;
+use passerelle_domain::{OfferStatus, Reader};
 use passerelle_store::demo::DEMO_SEED;
 use passerelle_store::{OfferFilter, PageRequest, Store};
 
@@ -86,6 +86,7 @@ async fn migrations_load_reference_data_and_the_demo_loads_once() {
 
     let listed = store
         .list_offers(
+            &Reader::Anonymous,
             &OfferFilter::default(),
             PageRequest {
                 first: 100,
@@ -113,7 +114,7 @@ async fn migrations_load_reference_data_and_the_demo_loads_once() {
         .take(10)
         .collect();
     let pages = store
-        .first_offers_of_providers(&providers, &[OfferStatus::Published], 2)
+        .first_offers_of_providers(&Reader::Anonymous, &providers, &[OfferStatus::Published], 2)
         .await
         .unwrap();
     for provider in &providers {

@@ -120,9 +120,9 @@ macro_rules! wrapped_loader {
 direct_loader!(SkillId => Skill, |loader, keys| loader.store.skills_by_ids(keys));
 direct_loader!(InseeCode => Place, |loader, keys| loader.store.places(keys));
 direct_loader!(OrganisationId => Organisation, |loader, keys| loader.store.organisations_by_ids(keys));
-direct_loader!(TrainingOfferId => TrainingOffer, |loader, keys| loader.store.offers_by_ids(loader.reader, keys));
-direct_loader!(TrainingSessionId => TrainingSession, |loader, keys| loader.store.sessions_by_ids(loader.reader, keys));
-direct_loader!(SkillProfileId => SkillProfile, |loader, keys| loader.store.profiles_by_ids(loader.reader, keys));
+direct_loader!(TrainingOfferId => TrainingOffer, |loader, keys| loader.store.offers_by_ids(&loader.reader, keys));
+direct_loader!(TrainingSessionId => TrainingSession, |loader, keys| loader.store.sessions_by_ids(&loader.reader, keys));
+direct_loader!(SkillProfileId => SkillProfile, |loader, keys| loader.store.profiles_by_ids(&loader.reader, keys));
 direct_loader!(UserId => User, |loader, keys| loader.store.users_by_ids(keys));
 
 wrapped_loader!(NarrowerOf(SkillId) => Vec<Skill>, |loader, ids| loader.store.narrower_skills(&ids));
@@ -131,7 +131,7 @@ wrapped_loader!(TaughtBy(TrainingOfferId) => Vec<TaughtSkill>, |loader, ids| loa
 wrapped_loader!(SessionsOf(TrainingOfferId) => Vec<TrainingSession>, |loader, ids| loader.store.sessions_of_offers(&ids));
 wrapped_loader!(HeldBy(SkillProfileId) => Vec<ProfileSkill>, |loader, ids| loader.store.profile_skills(&ids));
 wrapped_loader!(MembershipsOf(UserId) => Vec<Membership>, |loader, ids| loader.store.memberships_of_users(&ids));
-wrapped_loader!(ProfileOf(UserId) => SkillProfile, |loader, ids| loader.store.profiles_of_users(loader.reader, &ids));
+wrapped_loader!(ProfileOf(UserId) => SkillProfile, |loader, ids| loader.store.profiles_of_users(&loader.reader, &ids));
 
 /// Answers first-page keys: keys sharing the page parameters (their group) are loaded with one
 /// batched query per group.
@@ -175,7 +175,7 @@ impl Loader<FirstOffersOf> for CatalogueLoader {
             |key| key.provider,
             |(statuses, first), providers| async move {
                 self.store
-                    .first_offers_of_providers(&providers, &statuses, first)
+                    .first_offers_of_providers(&self.reader, &providers, &statuses, first)
                     .await
             },
         )
@@ -215,7 +215,7 @@ impl Loader<FirstProfilesHolding> for CatalogueLoader {
             |key| key.skill,
             |first, skills| async move {
                 self.store
-                    .first_profiles_with_skills(self.reader, &skills, first)
+                    .first_profiles_with_skills(&self.reader, &skills, first)
                     .await
             },
         )

@@ -11,33 +11,36 @@
 
 mod errors;
 mod ids;
+pub(crate) mod inputs;
 mod loaders;
+mod mutation;
 mod pagination;
 mod query;
 mod scalars;
-mod types;
+pub(crate) mod types;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, Request, Schema};
+use async_graphql::{EmptySubscription, Request, Schema};
 use passerelle_domain::Reader;
-use passerelle_store::Store;
+
+use crate::services::Services;
 
 pub use errors::RequestId;
 
-pub type PasserelleSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type PasserelleSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
-pub(crate) fn build_schema(store: Store) -> PasserelleSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
-        .data(store)
+pub(crate) fn build_schema(services: Services) -> PasserelleSchema {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .data(services.store().clone())
+        .data(services)
         .finish()
 }
 
 /// Attaches what every request needs: who reads, a fresh batch loader (its cache lives for
-/// one request only) and a request id for the logs.
-pub(crate) fn prepare(request: Request, store: &Store) -> Request {
-    let reader = Reader::Anonymous;
+/// one request only, and it sees what this reader may see) and a request id for the logs.
+pub(crate) fn prepare(request: Request, services: &Services, reader: Reader) -> Request {
     let loader = DataLoader::new(
-        loaders::CatalogueLoader::new(store.clone(), reader),
+        loaders::CatalogueLoader::new(services.store().clone(), reader.clone()),
         tokio::spawn,
     );
     request
@@ -52,7 +55,7 @@ pub(crate) fn sdl(schema: &PasserelleSchema) -> String {
 
 /// The schema in SDL, as `passerelle export-schema` prints it and `schema.graphql` holds it.
 pub fn export_schema() -> String {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
         .finish()
         .sdl()
 }

@@ -170,8 +170,12 @@ impl Query {
     }
 
     /// The signed-in user; null when the request carries no valid token.
-    async fn viewer(&self) -> Option<UserObject> {
-        None
+    async fn viewer(&self, context: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        let services = context.data_unchecked::<crate::services::Services>();
+        match services.viewer(reader(context)).await {
+            Ok(user) => Ok(user.map(UserObject)),
+            Err(error) => Err(super::errors::internal(context, error)),
+        }
     }
 
     async fn skill(
@@ -289,7 +293,7 @@ impl Query {
         let filter = offer_filter(context, filter).await?;
         let after_position = after_offer(after.as_deref(), filter.order == OfferOrder::Updated)?;
         let page = store(context)
-            .list_offers(&filter, request(first, after_position))
+            .list_offers(reader(context), &filter, request(first, after_position))
             .await
             .or_internal(context)?;
         Ok(TrainingOfferConnection::from_page(

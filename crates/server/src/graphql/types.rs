@@ -32,11 +32,10 @@ pub(crate) fn store<'a>(context: &'a Context<'_>) -> &'a Store {
     context.data_unchecked::<Store>()
 }
 
-pub(crate) fn reader(context: &Context<'_>) -> Reader {
-    context
-        .data_opt::<Reader>()
-        .copied()
-        .unwrap_or(Reader::Anonymous)
+static ANONYMOUS: Reader = Reader::Anonymous;
+
+pub(crate) fn reader<'a>(context: &'a Context<'_>) -> &'a Reader {
+    context.data_opt::<Reader>().unwrap_or(&ANONYMOUS)
 }
 
 macro_rules! graphql_enum {
@@ -391,7 +390,7 @@ where
             .or_internal(context)?,
         Some(position) => Some(
             store(context)
-                .list_offers(&filter, request(first, Some(position)))
+                .list_offers(reader(context), &filter, request(first, Some(position)))
                 .await
                 .or_internal(context)?,
         ),
@@ -475,7 +474,7 @@ impl OrganisationObject {
             .unwrap_or_else(|| vec![OfferStatusValue::Published])
             .into_iter()
             .map(Into::into)
-            .filter(|status| reader(context).can_read_offer(*status))
+            .filter(|status| reader(context).can_read_offer(*status, self.0.id))
             .collect();
         statuses.sort_by_key(|status| status.code());
         statuses.dedup();
@@ -493,6 +492,48 @@ impl OrganisationObject {
     }
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
+    }
+    /// The people who manage the organisation; visible to its members only (null otherwise).
+    async fn members(
+        &self,
+        context: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<OrganisationMemberObject>>> {
+        if reader(context).role_in(self.0.id).is_none() {
+            return Ok(None);
+        }
+        let members = store(context)
+            .members_of_organisation(self.0.id)
+            .await
+            .or_internal(context)?;
+        Ok(Some(
+            members
+                .into_iter()
+                .map(|(user, role)| OrganisationMemberObject { user, role })
+                .collect(),
+        ))
+    }
+}
+
+/// A member of an organisation, as its other members see them.
+pub(crate) struct OrganisationMemberObject {
+    user: User,
+    role: domain::MemberRole,
+}
+
+#[Object(name = "OrganisationMember")]
+impl OrganisationMemberObject {
+    /// The user's ID, as removeMember takes it.
+    async fn user_id(&self) -> ID {
+        global_id(NodeKind::User, self.user.id.as_uuid())
+    }
+    async fn display_name(&self) -> &str {
+        &self.user.display_name
+    }
+    async fn email(&self) -> &str {
+        self.user.email.as_str()
+    }
+    async fn role(&self) -> MemberRoleValue {
+        self.role.into()
     }
 }
 
