@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test crate uses part of the support module
 //! Starts the real server, through the same `Application::build` as `passerelle serve`, on
 //! port 0 with a database of its own: a SQLite file by default, or a fresh PostgreSQL database
 //! when `TEST_DATABASE_URL` names a server.
@@ -11,7 +12,7 @@ pub struct TestServer {
     pub base_url: String,
     pub client: reqwest::Client,
     pub store: passerelle_store::Store,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -46,11 +47,16 @@ impl TestServer {
             base_url,
             client: reqwest::Client::new(),
             store,
-            _data_dir: data_dir,
+            data_dir,
             postgres,
             shutdown: Some(shutdown),
             task: Some(task),
         }
+    }
+
+    /// The server's data directory (database, index, signing keys).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
     }
 
     /// POSTs a query and returns the whole response body.
