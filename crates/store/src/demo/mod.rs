@@ -478,6 +478,37 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The demo organisations the demo accounts join: a Qualiopi training provider and a
+    /// company that is not a provider, the first of each by slug.
+    pub async fn demo_organisations(
+        &self,
+    ) -> Result<
+        (
+            Option<passerelle_domain::catalogue::Organisation>,
+            Option<passerelle_domain::catalogue::Organisation>,
+        ),
+        StoreError,
+    > {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        let provider = organisation::Entity::find()
+            .filter(organisation::Column::IsTrainingProvider.eq(true))
+            .filter(organisation::Column::QualiopiCertified.eq(true))
+            .order_by_asc(organisation::Column::Slug)
+            .one(self.connection())
+            .await?;
+        let company = organisation::Entity::find()
+            .filter(organisation::Column::IsTrainingProvider.eq(false))
+            .order_by_asc(organisation::Column::Slug)
+            .one(self.connection())
+            .await?;
+        Ok((
+            provider.map(crate::records::organisation).transpose()?,
+            company.map(crate::records::organisation).transpose()?,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,36 +569,5 @@ mod tests {
         for profile in rows.profiles.iter().cloned() {
             crate::records::skill_profile(profile).unwrap();
         }
-    }
-}
-
-impl Store {
-    /// The demo organisations the demo accounts join: a Qualiopi training provider and a
-    /// company that is not a provider, the first of each by slug.
-    pub async fn demo_organisations(
-        &self,
-    ) -> Result<
-        (
-            Option<passerelle_domain::catalogue::Organisation>,
-            Option<passerelle_domain::catalogue::Organisation>,
-        ),
-        StoreError,
-    > {
-        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        let provider = organisation::Entity::find()
-            .filter(organisation::Column::IsTrainingProvider.eq(true))
-            .filter(organisation::Column::QualiopiCertified.eq(true))
-            .order_by_asc(organisation::Column::Slug)
-            .one(self.connection())
-            .await?;
-        let company = organisation::Entity::find()
-            .filter(organisation::Column::IsTrainingProvider.eq(false))
-            .order_by_asc(organisation::Column::Slug)
-            .one(self.connection())
-            .await?;
-        Ok((
-            provider.map(crate::records::organisation).transpose()?,
-            company.map(crate::records::organisation).transpose()?,
-        ))
     }
 }
