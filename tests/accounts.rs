@@ -602,3 +602,48 @@ async fn demo_mode_creates_a_trainer_and_a_company_account_that_can_sign_in() {
     assert_eq!(company["userErrors"], json!([]));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_configured_secret_signs_the_tokens_and_a_weak_one_stops_start_up() {
+    let secret = "a-cluster-wide-secret-of-at-least-32-bytes";
+    let server =
+        TestServer::start_with(|settings| settings.jwt_secret = Some(secret.to_owned())).await;
+    let account = server.register("fanny@example.fr", "Fanny").await;
+    // The token verifies with the configured secret (and no key file was generated).
+    let mut validation = jsonwebtoken::Validation::new(Algorithm::HS256);
+    validation.set_audience(&["passerelle-api"]);
+    validation.set_issuer(&["passerelle"]);
+    let decoded = jsonwebtoken::decode::<Value>(
+        &account.access_token,
+        &jsonwebtoken::DecodingKey::from_secret(secret.as_bytes()),
+        &validation,
+    )
+    .unwrap();
+    let claims = decoded.claims;
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        15 * 60
+    );
+    assert!(decoded.header.kid.is_some());
+    assert!(!server.data_dir().join("jwt-keys").exists());
+    server.stop().await;
+
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut settings = passerelle_server::Settings::new(
+        "127.0.0.1:0".parse().unwrap(),
+        data_dir.path().to_owned(),
+    );
+    settings.jwt_secret = Some("too-short".to_owned());
+    let error = passerelle_server::Application::build(settings)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("PASSERELLE_JWT_SECRET") && error.contains("32 bytes"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("too-short"),
+        "the secret itself is not echoed: {error}"
+    );
+}

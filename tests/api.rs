@@ -413,3 +413,32 @@ async fn nested_lists_cost_a_constant_number_of_statements() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn mutations_are_refused_over_get() {
+    let server = TestServer::start(false).await;
+    let response = server
+        .client
+        .get(format!("{}/graphql", server.base_url))
+        .query(&[(
+            "query",
+            "mutation { register(input: {email: \"get@example.fr\", password: \"mot de passe solide\", displayName: \"Get\"}) { accessToken } }",
+        )])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    // Nothing was created.
+    let login = server
+        .data(
+            "mutation { login(input: {email: \"get@example.fr\", password: \"mot de passe solide\"}) { userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        login["login"]["userErrors"][0]["code"],
+        "INVALID_CREDENTIALS"
+    );
+    server.stop().await;
+}

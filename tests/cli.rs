@@ -16,6 +16,8 @@ fn passerelle() -> Command {
         "PASSERELLE_LISTEN",
         "PASSERELLE_DATA_DIR",
         "PASSERELLE_DEMO",
+        "PASSERELLE_JWT_SECRET",
+        "PASSERELLE_JWT_KEY_FILE",
     ] {
         command.env_remove(variable);
     }
@@ -123,4 +125,135 @@ fn serve_answers_then_stops_cleanly_on_sigterm() {
     assert!(killed.success());
     let status = wait_with_timeout(&mut child, Duration::from_secs(20));
     assert!(status.success(), "exit status after SIGTERM: {status}");
+}
+
+/// Sends one JSON POST over plain HTTP/1.1 and returns the response body.
+fn post_json(address: &str, path: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn demo_prints_its_accounts_and_secrets_never_reach_the_logs() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = passerelle()
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir.path())
+        // As verbose as an operator chasing a problem would make it.
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut output = Vec::new();
+    let address = loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the server logs where it listens");
+        output.push(line.clone());
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let printed = output.join("\n");
+    assert!(
+        printed.contains("formateur@demo.passerelle.example")
+            && printed.contains("formateur-demo-2026")
+            && printed.contains("entreprise@demo.passerelle.example"),
+        "the demo accounts are printed at start:\n{printed}"
+    );
+
+    let password = "un-secret-tres-long-4821";
+    let registered = post_json(
+        &address,
+        "/graphql",
+        &format!(
+            r#"{{"query":"mutation {{ register(input: {{email: \"secret@example.fr\", password: \"{password}\", displayName: \"Secret\"}}) {{ accessToken refreshToken }} }}"}}"#
+        ),
+    );
+    let tokens: serde_json::Value = serde_json::from_str(&registered).unwrap();
+    let access = tokens["data"]["register"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refresh = tokens["data"]["register"]["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = "mauvais-secret-9137-xyz";
+    post_json(
+        &address,
+        "/graphql",
+        &format!(
+            r#"{{"query":"mutation {{ login(input: {{email: \"secret@example.fr\", password: \"{wrong}\"}}) {{ accessToken }} }}"}}"#
+        ),
+    );
+    post_json(
+        &address,
+        "/graphql",
+        &format!(
+            r#"{{"query":"mutation {{ refreshToken(refreshToken: \"{refresh}\") {{ accessToken }} }}"}}"#
+        ),
+    );
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    wait_with_timeout(&mut child, Duration::from_secs(30));
+    while let Ok(line) = received.recv_timeout(Duration::from_millis(200)) {
+        output.push(line);
+    }
+    let logs = format!("{}\n{}", output.join("\n"), errors.join().unwrap());
+    let key = std::fs::read_to_string(data_dir.path().join("jwt-keys")).unwrap();
+    let key = key
+        .lines()
+        .find(|line| !line.starts_with('#'))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(
+        logs.contains("listening on") && logs.contains("shutting down"),
+        "the logs were captured"
+    );
+    for (what, secret) in [
+        ("password", password),
+        ("wrong password", wrong),
+        ("access token", access.as_str()),
+        ("refresh token", refresh.as_str()),
+        ("signing key", key.as_str()),
+    ] {
+        assert!(!logs.contains(secret), "the {what} appears in the logs");
+    }
+    // The hash is not there either.
+    assert!(
+        !logs.contains("$argon2id$"),
+        "a password hash appears in the logs"
+    );
 }

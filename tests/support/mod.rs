@@ -20,6 +20,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(demo: bool) -> Self {
+        Self::start_with(move |settings| settings.demo = demo).await
+    }
+
+    /// Starts with settings adjusted by `adjust` (database and data directory are the test's).
+    pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let data_dir = tempfile::tempdir().expect("temporary data dir");
         let postgres = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
@@ -35,7 +40,7 @@ impl TestServer {
             data_dir.path().to_owned(),
         );
         settings.database_url = postgres.as_ref().map(|(_, url)| url.clone());
-        settings.demo = demo;
+        adjust(&mut settings);
         let application = Application::build(settings).await.expect("server starts");
         let base_url = format!("http://{}", application.address());
         let store = application.store().clone();

@@ -12,7 +12,7 @@ use crate::services::{DemoAccount, Services};
 use crate::{graphql, http};
 
 /// What `passerelle serve` is told on its command line or in its environment.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
@@ -24,6 +24,21 @@ pub struct Settings {
     /// Signing keys, newest first; default: `jwt-keys` in the data directory, generated at
     /// first start.
     pub jwt_key_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// Shows every setting but the signing secret, and the database URL without its password.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_deref().map(redact))
+            .field("demo", &self.demo)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("jwt_key_file", &self.jwt_key_file)
+            .finish()
+    }
 }
 
 impl Settings {
