@@ -647,3 +647,40 @@ async fn a_configured_secret_signs_the_tokens_and_a_weak_one_stops_start_up() {
         "the secret itself is not echoed: {error}"
     );
 }
+
+#[tokio::test]
+async fn concurrent_failed_sign_ins_are_all_counted_without_errors() {
+    let server = TestServer::start(false).await;
+    let attempts: Vec<_> = (0..8)
+        .map(|_| {
+            let client = server.client.clone();
+            let url = format!("{}/graphql", server.base_url);
+            tokio::spawn(async move {
+                let body: Value = client
+                    .post(url)
+                    .json(&json!({ "query": LOGIN, "variables": { "input": { "email": "new@example.fr", "password": "wrong password" } } }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                body
+            })
+        })
+        .collect();
+    for attempt in attempts {
+        let body = attempt.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(first_code(&body["data"]["login"]), "INVALID_CREDENTIALS");
+    }
+    let next = login(&server, "new@example.fr", "wrong password").await;
+    assert!(
+        next["userErrors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too many"),
+        "{next}"
+    );
+    server.stop().await;
+}

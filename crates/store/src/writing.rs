@@ -22,7 +22,7 @@ use passerelle_domain::content::{OfferContent, OrganisationContent, ProfileConte
 use passerelle_domain::{
     Email, MemberRole, OfferStatus, OrganisationId, SkillProfileId, Slug, TrainingOfferId, UserId,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, SqlErr,
@@ -314,32 +314,29 @@ impl Store {
         }))
     }
 
-    /// Counts one more failed sign-in for an email digest.
+    /// Counts one more failed sign-in for an email digest, in one upsert so that concurrent
+    /// failures on a new email cannot collide.
     pub async fn record_login_failure(
         &self,
         email_hash: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let transaction = self.begin_write().await?;
-        let updated = login_failure::Entity::update_many()
-            .col_expr(
-                login_failure::Column::Failures,
-                Expr::col(login_failure::Column::Failures).add(1),
-            )
-            .col_expr(login_failure::Column::LastFailureAt, Expr::value(at))
-            .filter(login_failure::Column::EmailHash.eq(email_hash))
-            .exec(&transaction)
-            .await?;
-        if updated.rows_affected == 0 {
-            login_failure::Entity::insert(login_failure::ActiveModel {
-                email_hash: Set(email_hash.to_owned()),
-                failures: Set(1),
-                last_failure_at: Set(at),
-            })
-            .exec_without_returning(&transaction)
-            .await?;
-        }
-        transaction.commit().await?;
+        login_failure::Entity::insert(login_failure::ActiveModel {
+            email_hash: Set(email_hash.to_owned()),
+            failures: Set(1),
+            last_failure_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::column(login_failure::Column::EmailHash)
+                .value(
+                    login_failure::Column::Failures,
+                    Expr::col((login_failure::Entity, login_failure::Column::Failures)).add(1),
+                )
+                .value(login_failure::Column::LastFailureAt, Expr::value(at))
+                .to_owned(),
+        )
+        .exec_without_returning(self.connection())
+        .await?;
         Ok(())
     }
 
@@ -357,6 +354,12 @@ impl Store {
         user_id: UserId,
         token: &NewRefreshToken,
     ) -> Result<(), StoreError> {
+        // Housekeeping at sign-in: the user's tokens that expired are of no use any more.
+        refresh_token::Entity::delete_many()
+            .filter(refresh_token::Column::UserId.eq(user_id.as_uuid()))
+            .filter(refresh_token::Column::ExpiresAt.lt(token.issued_at))
+            .exec(self.connection())
+            .await?;
         Self::insert_refresh_token(self.connection(), user_id.as_uuid(), Uuid::now_v7(), token)
             .await?;
         Ok(())

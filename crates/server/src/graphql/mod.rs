@@ -8,6 +8,11 @@
 //!   `UNAUTHENTICATED`, `FORBIDDEN`, `QUERY_TOO_COMPLEX`, `RATE_LIMITED`, and `INTERNAL`.
 //! - `INTERNAL` carries only a request id; the details (SQL, paths) are logged under that id
 //!   and never reach the client.
+//! - A request without `Authorization` is anonymous. One whose bearer token is invalid is
+//!   refused before execution with HTTP 401 and `UNAUTHENTICATED` (see `http.rs`); inside a
+//!   request, a mutation that needs a user gets `UNAUTHENTICATED`, and one the user may not do
+//!   gets `FORBIDDEN` (a draft the user cannot see is `NOT_FOUND` instead, so its existence
+//!   stays secret).
 
 mod errors;
 mod ids;

@@ -14,7 +14,7 @@ use passerelle_domain::{
     Modality, Money, NafCode, OfferStatus, OrganisationId, Reader, Siret, SkillId, SkillLevel,
     SkillProfileId, Summary, Title, TrainingOfferId, UserId, ValidationError, WebUrl,
 };
-use passerelle_store::WriteError;
+use passerelle_store::{OfferFilter, PageRequest, WriteError};
 
 use super::{Checks, ServiceError, ServiceResult, Services, UserErrorCode, member_of, signed_in};
 use crate::graphql::inputs::{OrganisationInput, SkillProfileInput, TrainingOfferInput};
@@ -244,9 +244,36 @@ impl Services {
         id: OrganisationId,
         input: &OrganisationInput,
     ) -> ServiceResult<Organisation> {
-        self.existing_organisation(id, "id").await?;
+        let current = self.existing_organisation(id, "id").await?;
         let user = member_of(reader, id, false)?;
         let content = self.organisation_content(input).await?;
+        if current.is_training_provider && !content.is_training_provider {
+            // Its published offers would be left with a provider that no longer provides.
+            let published = self
+                .store
+                .list_offers(
+                    &Reader::Anonymous,
+                    &OfferFilter {
+                        provider: Some(id),
+                        ..OfferFilter::default()
+                    },
+                    PageRequest {
+                        first: 1,
+                        after: None,
+                    },
+                )
+                .await?;
+            if published.total_count > 0 {
+                return Err(ServiceError::user(
+                    &["input", "isTrainingProvider"],
+                    UserErrorCode::Forbidden,
+                    format!(
+                        "the organisation still has {} published offer(s): archive them before it stops being a training provider",
+                        published.total_count
+                    ),
+                ));
+            }
+        }
         self.store
             .update_organisation(user, id, &content)
             .await
