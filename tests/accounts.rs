@@ -684,3 +684,44 @@ async fn concurrent_failed_sign_ins_are_all_counted_without_errors() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_refresh_token_presented_twice_at_once_rotates_exactly_once() {
+    let server = TestServer::start(false).await;
+    let account = server.register("gil@example.fr", "Gil").await;
+    let attempts: Vec<_> = (0..4)
+        .map(|_| {
+            let client = server.client.clone();
+            let url = format!("{}/graphql", server.base_url);
+            let token = account.refresh_token.clone();
+            tokio::spawn(async move {
+                let body: Value = client
+                    .post(url)
+                    .json(&json!({ "query": REFRESH, "variables": { "token": token } }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                body["data"]["refreshToken"].clone()
+            })
+        })
+        .collect();
+    let mut rotated = Vec::new();
+    for attempt in attempts {
+        let payload = attempt.await.unwrap();
+        if payload["userErrors"] == json!([]) {
+            rotated.push(payload["refreshToken"].as_str().unwrap().to_owned());
+        } else {
+            assert_eq!(first_code(&payload), "INVALID_CREDENTIALS");
+        }
+    }
+    assert_eq!(rotated.len(), 1, "exactly one use of the token rotates it");
+    // The other uses were reuse of a spent token: the family is revoked, successor included.
+    assert_eq!(
+        first_code(&refresh(&server, &rotated[0]).await),
+        "INVALID_CREDENTIALS"
+    );
+    server.stop().await;
+}

@@ -933,3 +933,69 @@ async fn each_write_is_logged_once_in_its_own_transaction() {
     assert!(log[1..4].iter().all(|entry| entry.entity_id == offer_uuid));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn self_service_mutations_need_a_signed_in_user_and_act_on_that_user_only() {
+    let server = TestServer::start(false).await;
+    let person = server.register("self@exemple.fr", "Sélène").await;
+    let attempts = [
+        (
+            "createOrganisation",
+            CREATE_ORGANISATION,
+            json!({ "input": { "name": "Sélène Conseil" } }),
+        ),
+        (
+            "upsertSkillProfile",
+            UPSERT_PROFILE,
+            json!({ "input": { "displayName": "Sélène", "headline": "Data engineer", "skills": [{ "skill": "python", "level": 4 }] } }),
+        ),
+        (
+            "deleteSkillProfile",
+            "mutation { deleteSkillProfile { deletedId userErrors { code } } }",
+            json!({}),
+        ),
+        (
+            "deleteAccount",
+            "mutation { deleteAccount(password: \"mot de passe solide\") { deletedId userErrors { code } } }",
+            json!({}),
+        ),
+    ];
+    let mut anonymous = Vec::new();
+    let mut signed_in = Vec::new();
+    for (field, query, variables) in &attempts {
+        anonymous.push(format!(
+            "{field}={}",
+            outcome(&server.graphql(query, variables.clone()).await, field)
+        ));
+        signed_in.push(format!(
+            "{field}={}",
+            outcome(
+                &server
+                    .graphql_as(Some(&person.access_token), query, variables.clone())
+                    .await,
+                field
+            )
+        ));
+    }
+    assert_eq!(
+        anonymous,
+        [
+            "createOrganisation=UNAUTHENTICATED",
+            "upsertSkillProfile=UNAUTHENTICATED",
+            "deleteSkillProfile=UNAUTHENTICATED",
+            "deleteAccount=UNAUTHENTICATED"
+        ]
+    );
+    // The profile created is the person's own (viewer sees it) until they delete it; the
+    // account then cannot be deleted while it owns the organisation it created.
+    assert_eq!(
+        signed_in,
+        [
+            "createOrganisation=OK",
+            "upsertSkillProfile=OK",
+            "deleteSkillProfile=OK",
+            "deleteAccount=user:FORBIDDEN"
+        ]
+    );
+    server.stop().await;
+}
