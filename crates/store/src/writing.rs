@@ -477,17 +477,10 @@ impl Store {
             .map(|row| row.organisation_id)
             .collect();
         for organisation_id in owned {
-            let owners = membership::Entity::find()
-                .filter(membership::Column::OrganisationId.eq(organisation_id))
-                .filter(membership::Column::Role.eq(MemberRole::Owner.code()))
-                .count(&write.transaction)
-                .await?;
-            if owners <= 1 {
-                let name = organisation::Entity::find_by_id(organisation_id)
-                    .one(&write.transaction)
-                    .await?
-                    .map_or_else(|| organisation_id.to_string(), |row| row.name);
-                return Err(WriteError::LastOwner(name));
+            if Self::owner_count(&write, organisation_id).await? <= 1 {
+                return Err(WriteError::LastOwner(
+                    Self::organisation_name(&write, organisation_id).await?,
+                ));
             }
         }
         let profile = skill_profile::Entity::find()

@@ -3,6 +3,7 @@
 //! object; authentication, authorization and internal failures become top-level errors.
 
 use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject};
+use passerelle_domain::catalogue::{Organisation, SkillProfile, TrainingOffer};
 use passerelle_domain::{OrganisationId, TrainingOfferId, UserId};
 
 use super::errors::{bad_user_input, internal};
@@ -80,29 +81,39 @@ pub(crate) struct AuthPayload {
     user_errors: Vec<UserErrorObject>,
 }
 
-#[derive(SimpleObject)]
-pub(crate) struct OrganisationPayload {
-    organisation: Option<OrganisationObject>,
-    user_errors: Vec<UserErrorObject>,
+/// A mutation payload: the changed object, or the user errors that prevented the change.
+macro_rules! payload {
+    ($name:ident { $field:ident: $object:ty } from $value:ty => $wrap:expr) => {
+        #[derive(SimpleObject)]
+        pub(crate) struct $name {
+            $field: Option<$object>,
+            user_errors: Vec<UserErrorObject>,
+        }
+
+        impl $name {
+            fn from_outcome(
+                context: &Context<'_>,
+                result: ServiceResult<$value>,
+            ) -> async_graphql::Result<Self> {
+                Ok(match outcome(context, result)? {
+                    Ok(value) => Self {
+                        $field: Some($wrap(value)),
+                        user_errors: Vec::new(),
+                    },
+                    Err(user_errors) => Self {
+                        $field: None,
+                        user_errors,
+                    },
+                })
+            }
+        }
+    };
 }
 
-#[derive(SimpleObject)]
-pub(crate) struct TrainingOfferPayload {
-    training_offer: Option<TrainingOfferObject>,
-    user_errors: Vec<UserErrorObject>,
-}
-
-#[derive(SimpleObject)]
-pub(crate) struct SkillProfilePayload {
-    skill_profile: Option<SkillProfileObject>,
-    user_errors: Vec<UserErrorObject>,
-}
-
-#[derive(SimpleObject)]
-pub(crate) struct DeletionPayload {
-    deleted_id: Option<ID>,
-    user_errors: Vec<UserErrorObject>,
-}
+payload!(OrganisationPayload { organisation: OrganisationObject } from Organisation => OrganisationObject);
+payload!(TrainingOfferPayload { training_offer: TrainingOfferObject } from TrainingOffer => TrainingOfferObject);
+payload!(SkillProfilePayload { skill_profile: SkillProfileObject } from SkillProfile => SkillProfileObject);
+payload!(DeletionPayload { deleted_id: ID } from ID => std::convert::identity);
 
 fn coded(message: String, code: &'static str) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, extensions| extensions.set("code", code))
@@ -161,54 +172,6 @@ fn auth_payload(
     })
 }
 
-fn organisation_payload(
-    context: &Context<'_>,
-    result: ServiceResult<passerelle_domain::catalogue::Organisation>,
-) -> async_graphql::Result<OrganisationPayload> {
-    Ok(match outcome(context, result)? {
-        Ok(organisation) => OrganisationPayload {
-            organisation: Some(OrganisationObject(organisation)),
-            user_errors: Vec::new(),
-        },
-        Err(user_errors) => OrganisationPayload {
-            organisation: None,
-            user_errors,
-        },
-    })
-}
-
-fn offer_payload(
-    context: &Context<'_>,
-    result: ServiceResult<passerelle_domain::catalogue::TrainingOffer>,
-) -> async_graphql::Result<TrainingOfferPayload> {
-    Ok(match outcome(context, result)? {
-        Ok(offer) => TrainingOfferPayload {
-            training_offer: Some(TrainingOfferObject(offer)),
-            user_errors: Vec::new(),
-        },
-        Err(user_errors) => TrainingOfferPayload {
-            training_offer: None,
-            user_errors,
-        },
-    })
-}
-
-fn deletion_payload(
-    context: &Context<'_>,
-    result: ServiceResult<ID>,
-) -> async_graphql::Result<DeletionPayload> {
-    Ok(match outcome(context, result)? {
-        Ok(id) => DeletionPayload {
-            deleted_id: Some(id),
-            user_errors: Vec::new(),
-        },
-        Err(user_errors) => DeletionPayload {
-            deleted_id: None,
-            user_errors,
-        },
-    })
-}
-
 #[Object]
 impl Mutation {
     /// Creates an account and signs it in.
@@ -258,7 +221,7 @@ impl Mutation {
             .delete_account(reader(context), &password)
             .await
             .map(|(user, _)| global_id(NodeKind::User, user.as_uuid()));
-        deletion_payload(context, result)
+        DeletionPayload::from_outcome(context, result)
     }
 
     /// Creates an organisation; the signed-in user becomes its OWNER.
@@ -270,7 +233,7 @@ impl Mutation {
         let result = services(context)
             .create_organisation(reader(context), &input)
             .await;
-        organisation_payload(context, result)
+        OrganisationPayload::from_outcome(context, result)
     }
 
     /// Replaces an organisation's details (members only).
@@ -284,7 +247,7 @@ impl Mutation {
         let result = services(context)
             .update_organisation(reader(context), id, &input)
             .await;
-        organisation_payload(context, result)
+        OrganisationPayload::from_outcome(context, result)
     }
 
     /// Adds a registered user to an organisation, or changes their role (OWNER only).
@@ -303,7 +266,7 @@ impl Mutation {
         let result = services(context)
             .add_member(reader(context), organisation, &email, role.into())
             .await;
-        organisation_payload(context, result)
+        OrganisationPayload::from_outcome(context, result)
     }
 
     /// Removes a member (OWNER only); an organisation always keeps at least one OWNER.
@@ -322,7 +285,7 @@ impl Mutation {
         let result = services(context)
             .remove_member(reader(context), organisation, user)
             .await;
-        organisation_payload(context, result)
+        OrganisationPayload::from_outcome(context, result)
     }
 
     /// Creates a DRAFT offer of a training provider the signed-in user is a member of.
@@ -340,7 +303,7 @@ impl Mutation {
         let result = services(context)
             .create_offer(reader(context), provider, &input)
             .await;
-        offer_payload(context, result)
+        TrainingOfferPayload::from_outcome(context, result)
     }
 
     /// Replaces the offer's content; fails with a CONFLICT user error when expectedVersion is not the current version.
@@ -355,7 +318,7 @@ impl Mutation {
         let result = services(context)
             .update_offer(reader(context), id, expected_version, &input)
             .await;
-        offer_payload(context, result)
+        TrainingOfferPayload::from_outcome(context, result)
     }
 
     /// Publishes an offer once it is complete; the user errors say what is missing.
@@ -366,7 +329,7 @@ impl Mutation {
     ) -> async_graphql::Result<TrainingOfferPayload> {
         let id = TrainingOfferId::from_uuid(id_of(&id, NodeKind::TrainingOffer, "id")?);
         let result = services(context).publish_offer(reader(context), id).await;
-        offer_payload(context, result)
+        TrainingOfferPayload::from_outcome(context, result)
     }
 
     /// Withdraws an offer from search and listings; it stays readable by slug and ID.
@@ -377,7 +340,7 @@ impl Mutation {
     ) -> async_graphql::Result<TrainingOfferPayload> {
         let id = TrainingOfferId::from_uuid(id_of(&id, NodeKind::TrainingOffer, "id")?);
         let result = services(context).archive_offer(reader(context), id).await;
-        offer_payload(context, result)
+        TrainingOfferPayload::from_outcome(context, result)
     }
 
     /// Creates or replaces the signed-in user's skill profile.
@@ -389,16 +352,7 @@ impl Mutation {
         let result = services(context)
             .upsert_profile(reader(context), &input)
             .await;
-        Ok(match outcome(context, result)? {
-            Ok(profile) => SkillProfilePayload {
-                skill_profile: Some(SkillProfileObject(profile)),
-                user_errors: Vec::new(),
-            },
-            Err(user_errors) => SkillProfilePayload {
-                skill_profile: None,
-                user_errors,
-            },
-        })
+        SkillProfilePayload::from_outcome(context, result)
     }
 
     /// Erases the signed-in user's skill profile.
@@ -410,6 +364,6 @@ impl Mutation {
             .delete_profile(reader(context))
             .await
             .map(|profile| global_id(NodeKind::SkillProfile, profile.as_uuid()));
-        deletion_payload(context, result)
+        DeletionPayload::from_outcome(context, result)
     }
 }

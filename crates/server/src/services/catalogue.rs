@@ -103,6 +103,33 @@ impl Services {
         Ok(codes)
     }
 
+    /// Resolves the optional `input.place` commune code; blank means none.
+    async fn optional_place(
+        &self,
+        checks: &mut Checks,
+        raw: Option<&str>,
+    ) -> ServiceResult<Option<InseeCode>> {
+        let Some(code) = raw.map(str::trim).filter(|code| !code.is_empty()) else {
+            return Ok(None);
+        };
+        let lookup = [Lookup {
+            path: path_of(&["input", "place"]),
+            value: code.to_owned(),
+        }];
+        Ok(self.resolve_places(checks, &lookup).await?.remove(code))
+    }
+
+    /// Flags a list of more than MAX_SKILLS skills (only the first MAX_SKILLS are checked).
+    fn check_skill_count(checks: &mut Checks, count: usize) {
+        if count > MAX_SKILLS {
+            checks.fail(
+                &["input", "skills"],
+                UserErrorCode::Invalid,
+                format!("list at most {MAX_SKILLS} skills"),
+            );
+        }
+    }
+
     /// Flags a skill listed twice.
     fn check_distinct_skills(checks: &mut Checks, lookups: &[Lookup]) {
         let mut seen = HashSet::new();
@@ -142,13 +169,7 @@ impl Services {
             WebUrl::parse,
         );
         let skill_slugs = input.skills.as_deref().unwrap_or_default();
-        if skill_slugs.len() > MAX_SKILLS {
-            checks.fail(
-                &["input", "skills"],
-                UserErrorCode::Invalid,
-                format!("list at most {MAX_SKILLS} skills"),
-            );
-        }
+        Self::check_skill_count(&mut checks, skill_slugs.len());
         let skill_lookups: Vec<Lookup> = skill_slugs
             .iter()
             .take(MAX_SKILLS)
@@ -160,17 +181,9 @@ impl Services {
             .collect();
         Self::check_distinct_skills(&mut checks, &skill_lookups);
         let skills = self.resolve_skills(&mut checks, &skill_lookups).await?;
-        let place_lookup: Vec<Lookup> = input
-            .place
-            .iter()
-            .map(|code| code.trim())
-            .filter(|code| !code.is_empty())
-            .map(|code| Lookup {
-                path: path_of(&["input", "place"]),
-                value: code.to_owned(),
-            })
-            .collect();
-        let places = self.resolve_places(&mut checks, &place_lookup).await?;
+        let place = self
+            .optional_place(&mut checks, input.place.as_deref())
+            .await?;
         let clean = checks.is_clean();
         checks.finish()?;
         match (clean, name, siret, naf_code, description, website) {
@@ -181,9 +194,7 @@ impl Services {
                     naf_code,
                     description,
                     website,
-                    place: place_lookup
-                        .first()
-                        .and_then(|lookup| places.get(&lookup.value).cloned()),
+                    place,
                     is_training_provider: input.is_training_provider.unwrap_or(false),
                     skills: skill_lookups
                         .iter()
@@ -391,13 +402,7 @@ impl Services {
                 "an offer teaches at least one skill",
             );
         }
-        if input.skills.len() > MAX_SKILLS {
-            checks.fail(
-                &["input", "skills"],
-                UserErrorCode::Invalid,
-                format!("list at most {MAX_SKILLS} skills"),
-            );
-        }
+        Self::check_skill_count(&mut checks, input.skills.len());
         let mut skill_lookups = Vec::new();
         let mut levels = Vec::new();
         for (index, taught) in input.skills.iter().take(MAX_SKILLS).enumerate() {
@@ -714,13 +719,7 @@ impl Services {
             input.contact_email.as_deref(),
             Email::parse,
         );
-        if input.skills.len() > MAX_SKILLS {
-            checks.fail(
-                &["input", "skills"],
-                UserErrorCode::Invalid,
-                format!("list at most {MAX_SKILLS} skills"),
-            );
-        }
+        Self::check_skill_count(&mut checks, input.skills.len());
         let mut skill_lookups = Vec::new();
         let mut held = Vec::new();
         for (index, skill) in input.skills.iter().take(MAX_SKILLS).enumerate() {
@@ -748,17 +747,9 @@ impl Services {
         }
         Self::check_distinct_skills(&mut checks, &skill_lookups);
         let skills = self.resolve_skills(&mut checks, &skill_lookups).await?;
-        let place_lookup: Vec<Lookup> = input
-            .place
-            .iter()
-            .map(|code| code.trim())
-            .filter(|code| !code.is_empty())
-            .map(|code| Lookup {
-                path: path_of(&["input", "place"]),
-                value: code.to_owned(),
-            })
-            .collect();
-        let places = self.resolve_places(&mut checks, &place_lookup).await?;
+        let place = self
+            .optional_place(&mut checks, input.place.as_deref())
+            .await?;
         let clean = checks.is_clean();
         checks.finish()?;
         let missing = || ServiceError::Internal("checked values missing".to_owned());
@@ -777,9 +768,7 @@ impl Services {
             display_name: display_name.ok_or_else(missing)?,
             headline: headline.ok_or_else(missing)?,
             summary: summary.ok_or_else(missing)?,
-            place: place_lookup
-                .first()
-                .and_then(|lookup| places.get(&lookup.value).cloned()),
+            place,
             remote: input.remote.unwrap_or(false),
             available_from: input.available_from.map(|date| date.0),
             daily_rate: daily_rate.ok_or_else(missing)?,
