@@ -1,126 +1,737 @@
 //! Passerelle's search index: the only crate that speaks to tantivy.
 //!
 //! The index is derived data: the database is the source of truth and the index can always
-//! be rebuilt from it. This crate so far owns the index folder's life cycle (create, open,
-//! recreate when unreadable); documents, analysers and queries come with the search feature.
+//! be rebuilt from it. Each server node keeps its own index in a folder of its own, laid out as
+//! generations:
+//!
+//! ```text
+//! <index folder>/CURRENT          the name of the generation in use (replaced atomically)
+//! <index folder>/g-<time>-<pid>/  one complete tantivy index
+//! ```
+//!
+//! A rebuild writes a new generation next to the one in use and then points `CURRENT` at it,
+//! so searches go on against the old generation until the new one is complete. Every commit
+//! carries, in tantivy's commit payload, the [`Checkpoint`] it reflects: the position in the
+//! database's change log up to which the index is complete, and which database that log is.
+//! A node that restarts resumes from exactly there.
 
+mod analysis;
+mod collector;
+mod document;
+mod highlight;
+mod query;
+mod taxonomy;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
-use tantivy::Index;
-use tantivy::schema::{STORED, STRING, Schema};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use analysis::TextLanguage;
+pub use collector::Cursor;
+pub use document::{Document, DocumentKey, DocumentKind, Point};
+pub use highlight::Highlighter;
+pub use query::{Filter, MAX_QUERY_CHARS, MAX_QUERY_WORDS, Near, QueryPlan, Sort};
+pub use taxonomy::{Taxonomy, TaxonomySkill};
+
+use analysis::Analysers;
+use collector::{Collected, SearchCollector, Settings};
+use document::Fields;
+use query::TextQuery;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("cannot create the index folder {path}: {source}")]
+    #[error("index folder {path}: {source}")]
     Folder {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open the index in {path}: {source}")]
+    #[error("index in {path}: {source}")]
     Tantivy {
         path: PathBuf,
         source: tantivy::TantivyError,
     },
+    #[error("the index has been replaced by a newer generation; reopen it")]
+    Replaced,
 }
 
-/// The search index of one server node, in a folder of its own.
+/// Up to where the index reflects the database: the last change-log position applied, and
+/// the identity of the database whose log it is (a different database, or one restored from
+/// an older backup, means the index must be rebuilt).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub database: String,
+}
+
+impl Checkpoint {
+    fn to_payload(&self) -> String {
+        format!("passerelle-index-v1 {} {}", self.seq, self.database)
+    }
+
+    fn from_payload(payload: &str) -> Option<Self> {
+        let mut parts = payload.split(' ');
+        if parts.next()? != "passerelle-index-v1" {
+            return None;
+        }
+        let seq = parts.next()?.parse().ok()?;
+        let database = parts.next()?.to_owned();
+        Some(Self { seq, database })
+    }
+}
+
+/// Documents to (re)write and documents to remove, applied in one commit.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub upserts: Vec<Document>,
+    pub deletes: Vec<DocumentKey>,
+}
+
+/// One search request against the index. Dates are days since 1970-01-01.
 #[derive(Debug, Clone)]
-pub struct LocalIndex {
-    index: Index,
+pub struct SearchRequest {
+    pub text: String,
+    pub filter: Filter,
+    pub sort: Sort,
+    pub first: usize,
+    pub after: Option<Cursor>,
+    pub today: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub key: DocumentKey,
+    pub score: f32,
+    pub distance_km: Option<f64>,
+    pub cursor: Cursor,
+}
+
+/// Counts per facet value, largest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FacetCounts {
+    pub kinds: Vec<(DocumentKind, u64)>,
+    pub skills: Vec<(String, u64)>,
+    pub modalities: Vec<(String, u64)>,
+    pub departments: Vec<(String, u64)>,
+}
+
+#[derive(Debug)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    pub has_next: bool,
+    pub facets: FacetCounts,
+    /// Marks what this query matched in the hits' texts.
+    pub highlighter: Highlighter,
+}
+
+/// What a suggestion points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuggestionTarget {
+    Skill(String),
+    Document(DocumentKey),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub text: String,
+    pub target: SuggestionTarget,
+}
+
+const CURRENT: &str = "CURRENT";
+/// Memory for the indexing buffer of a node following the log, and of a rebuild.
+const FOLLOW_BUDGET: usize = 30_000_000;
+const REBUILD_BUDGET: usize = 120_000_000;
+
+fn folder_error(path: &Path) -> impl Fn(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Folder {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+fn tantivy_error(path: &Path) -> impl Fn(tantivy::TantivyError) -> IndexError + '_ {
+    move |source| IndexError::Tantivy {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// One complete tantivy index: a generation.
+struct Generation {
+    name: String,
     path: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    checkpoint: Mutex<Option<Checkpoint>>,
 }
 
-/// The fields every indexed document carries: its kind and its identifier.
-fn schema() -> Schema {
-    let mut builder = Schema::builder();
-    builder.add_text_field("kind", STRING | STORED);
-    builder.add_text_field("id", STRING | STORED);
-    builder.build()
+impl std::fmt::Debug for Generation {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Generation")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
-impl LocalIndex {
-    /// Opens the index in `path`, creating it when the folder holds none. An index that cannot
-    /// be read is set aside (renamed with a `.unreadable` suffix) and a new one is created, since
-    /// it can be rebuilt from the database.
-    pub fn open_or_create(path: &Path) -> Result<Self, IndexError> {
-        std::fs::create_dir_all(path).map_err(|source| IndexError::Folder {
-            path: path.to_owned(),
-            source,
-        })?;
-        let tantivy_error = |source| IndexError::Tantivy {
-            path: path.to_owned(),
-            source,
-        };
-        let directory = tantivy::directory::MmapDirectory::open(path)
-            .map_err(|error| tantivy_error(error.into()))?;
-        let index = match Index::exists(&directory) {
-            Ok(true) => match Index::open(directory) {
-                Ok(index) => index,
-                Err(_) => Self::set_aside_and_create(path)?,
-            },
-            _ => Index::create(directory, schema(), tantivy::IndexSettings::default())
-                .map_err(tantivy_error)?,
-        };
+impl Generation {
+    fn create(path: &Path, name: &str) -> Result<Self, IndexError> {
+        std::fs::create_dir_all(path).map_err(folder_error(path))?;
+        let (schema, _) = Fields::schema();
+        let index = Index::create_in_dir(path, schema).map_err(tantivy_error(path))?;
+        Self::ready(path, name, index)
+    }
+
+    /// Opens a generation, refusing one whose schema is not this build's (it is then rebuilt).
+    fn open(path: &Path, name: &str) -> Result<Self, IndexError> {
+        let index = Index::open_in_dir(path).map_err(tantivy_error(path))?;
+        if index.schema() != Fields::schema().0 {
+            return Err(IndexError::Tantivy {
+                path: path.to_owned(),
+                source: tantivy::TantivyError::SchemaError(
+                    "the index was written by another version".to_owned(),
+                ),
+            });
+        }
+        Self::ready(path, name, index)
+    }
+
+    fn ready(path: &Path, name: &str, index: Index) -> Result<Self, IndexError> {
+        analysis::register(&index);
+        let fields = Fields::from_schema(&index.schema()).map_err(tantivy_error(path))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(tantivy_error(path))?;
+        let metas = index.load_metas().map_err(tantivy_error(path))?;
+        let checkpoint = metas.payload.as_deref().and_then(Checkpoint::from_payload);
         Ok(Self {
-            index,
+            name: name.to_owned(),
             path: path.to_owned(),
+            index,
+            reader,
+            fields,
+            checkpoint: Mutex::new(checkpoint),
         })
     }
 
-    fn set_aside_and_create(path: &Path) -> Result<Index, IndexError> {
-        let aside = path.with_extension("unreadable");
-        let _ = std::fs::remove_dir_all(&aside);
-        std::fs::rename(path, &aside).map_err(|source| IndexError::Folder {
+    fn writer(&self, budget: usize) -> Result<IndexWriter, IndexError> {
+        let threads = if budget > FOLLOW_BUDGET { 2 } else { 1 };
+        self.index
+            .writer_with_num_threads(threads, budget)
+            .map_err(tantivy_error(&self.path))
+    }
+
+    fn write(
+        &self,
+        writer: &mut IndexWriter,
+        changes: &Changes,
+        taxonomy: &Taxonomy,
+    ) -> Result<(), IndexError> {
+        for key in changes
+            .deletes
+            .iter()
+            .chain(changes.upserts.iter().map(|document| &document.key))
+        {
+            writer.delete_term(Term::from_field_text(self.fields.key, &key.term_text()));
+        }
+        for document in &changes.upserts {
+            writer
+                .add_document(self.fields.document(document, taxonomy))
+                .map_err(tantivy_error(&self.path))?;
+        }
+        Ok(())
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, checkpoint: &Checkpoint) -> Result<(), IndexError> {
+        let mut prepared = writer.prepare_commit().map_err(tantivy_error(&self.path))?;
+        prepared.set_payload(&checkpoint.to_payload());
+        prepared.commit().map_err(tantivy_error(&self.path))?;
+        self.reader.reload().map_err(tantivy_error(&self.path))?;
+        *lock(&self.checkpoint) = Some(checkpoint.clone());
+        Ok(())
+    }
+}
+
+/// Poisoning only means another thread panicked mid-update of a value that is replaced
+/// whole; the value itself is still consistent.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The index folder of a node and its generations.
+#[derive(Debug, Clone)]
+pub struct IndexHome {
+    path: PathBuf,
+}
+
+impl IndexHome {
+    pub fn new(path: &Path) -> Self {
+        Self {
             path: path.to_owned(),
-            source,
-        })?;
-        std::fs::create_dir_all(path).map_err(|source| IndexError::Folder {
-            path: path.to_owned(),
-            source,
-        })?;
-        Index::create_in_dir(path, schema()).map_err(|source| IndexError::Tantivy {
-            path: path.to_owned(),
-            source,
-        })
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Number of documents in the last committed state of the index.
-    pub fn document_count(&self) -> Result<u64, IndexError> {
-        let reader = self.index.reader().map_err(|source| IndexError::Tantivy {
-            path: self.path.clone(),
-            source,
-        })?;
-        Ok(reader.searcher().num_docs())
+    /// The generation `CURRENT` names, if any.
+    fn current_name(&self) -> Option<String> {
+        std::fs::read_to_string(self.path.join(CURRENT))
+            .ok()
+            .map(|name| name.trim().to_owned())
+            .filter(|name| name.starts_with("g-") && !name.contains(['/', '.']))
+    }
+
+    fn new_generation(&self) -> Result<Generation, IndexError> {
+        std::fs::create_dir_all(&self.path).map_err(folder_error(&self.path))?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos());
+        let name = format!("g-{nanos}-{}", std::process::id());
+        Generation::create(&self.path.join(&name), &name)
+    }
+
+    /// Points `CURRENT` at a generation: written aside, synced, then renamed over the old
+    /// pointer, so a crash leaves either the old or the new one, never half of it.
+    fn make_current(&self, name: &str) -> Result<(), IndexError> {
+        let error = folder_error(&self.path);
+        let temporary = self.path.join(format!("{CURRENT}.{}", std::process::id()));
+        let mut file = std::fs::File::create(&temporary).map_err(&error)?;
+        std::io::Write::write_all(&mut file, name.as_bytes()).map_err(&error)?;
+        file.sync_all().map_err(&error)?;
+        std::fs::rename(&temporary, self.path.join(CURRENT)).map_err(&error)?;
+        std::fs::File::open(&self.path)
+            .and_then(|folder| folder.sync_all())
+            .map_err(&error)?;
+        Ok(())
+    }
+
+    /// Removes the generations other than `keep` (finished or abandoned rebuilds, the
+    /// generation a rebuild replaced). A generation being built by another process right now
+    /// is young; it is left alone.
+    fn remove_others(&self, keep: &str) {
+        let Ok(entries) = std::fs::read_dir(&self.path) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let young = entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age.as_secs() < 3600);
+            if name.starts_with("g-") && name != keep && !(young && self.is_building(&name)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
+    /// Whether a generation is another process's rebuild in progress (it holds tantivy's
+    /// writer lock).
+    fn is_building(&self, name: &str) -> bool {
+        self.path.join(name).join(".tantivy-writer.lock").exists()
+            && self.current_name().as_deref() != Some(name)
+    }
+
+    /// Starts building a new generation; [`Rebuild::finish`] makes it current.
+    pub fn rebuild(&self, taxonomy: Arc<Taxonomy>) -> Result<Rebuild, IndexError> {
+        let generation = self.new_generation()?;
+        let writer = generation.writer(REBUILD_BUDGET)?;
+        Ok(Rebuild {
+            home: self.clone(),
+            generation,
+            writer,
+            taxonomy,
+            added: 0,
+        })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A generation being filled from the database.
+pub struct Rebuild {
+    home: IndexHome,
+    generation: Generation,
+    writer: IndexWriter,
+    taxonomy: Arc<Taxonomy>,
+    added: u64,
+}
 
-    #[test]
-    fn an_index_is_created_then_reopened() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("index");
-        let created = LocalIndex::open_or_create(&path).unwrap();
-        assert_eq!(created.document_count().unwrap(), 0);
-        assert!(path.join("meta.json").exists());
-        let reopened = LocalIndex::open_or_create(&path).unwrap();
-        assert_eq!(reopened.document_count().unwrap(), 0);
+impl std::fmt::Debug for Rebuild {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Rebuild")
+            .field("generation", &self.generation.name)
+            .field("added", &self.added)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Rebuild {
+    pub fn add(&mut self, documents: &[Document]) -> Result<(), IndexError> {
+        for document in documents {
+            self.writer
+                .add_document(self.generation.fields.document(document, &self.taxonomy))
+                .map_err(tantivy_error(&self.generation.path))?;
+        }
+        self.added += documents.len() as u64;
+        Ok(())
     }
 
-    #[test]
-    fn an_unreadable_index_is_set_aside_and_recreated() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("index");
-        LocalIndex::open_or_create(&path).unwrap();
-        std::fs::write(path.join("meta.json"), b"not json").unwrap();
-        let recreated = LocalIndex::open_or_create(&path).unwrap();
-        assert_eq!(recreated.document_count().unwrap(), 0);
-        assert!(folder.path().join("index.unreadable").exists());
+    /// Commits the new generation at `checkpoint` and makes it the current one on disk.
+    /// Returns the number of documents it holds.
+    pub fn finish(self, checkpoint: &Checkpoint) -> Result<u64, IndexError> {
+        let Rebuild {
+            home,
+            generation,
+            mut writer,
+            added,
+            ..
+        } = self;
+        generation.commit(&mut writer, checkpoint)?;
+        writer
+            .wait_merging_threads()
+            .map_err(tantivy_error(&generation.path))?;
+        home.make_current(&generation.name)?;
+        Ok(added)
     }
+}
+
+/// A node's search index: the generation in use, searched by many, written by one indexer.
+pub struct SearchIndex {
+    home: IndexHome,
+    taxonomy: Arc<Taxonomy>,
+    current: RwLock<Arc<Generation>>,
+    writer: Mutex<Option<(String, IndexWriter)>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SearchIndex")
+            .field("home", &self.home)
+            .field("generation", &self.generation().name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the current generation. A missing, unreadable or outdated one is replaced by a
+    /// new empty generation, without checkpoint, which tells the caller to rebuild it.
+    pub fn open(home: IndexHome, taxonomy: Arc<Taxonomy>) -> Result<Self, IndexError> {
+        let opened = home.current_name().and_then(|name| {
+            match Generation::open(&home.path.join(&name), &name) {
+                Ok(generation) => Some(generation),
+                Err(error) => {
+                    tracing::warn!(%error, generation = %name, "index generation unusable, rebuilding");
+                    None
+                }
+            }
+        });
+        let generation = match opened {
+            Some(generation) => generation,
+            None => {
+                let generation = home.new_generation()?;
+                home.make_current(&generation.name)?;
+                generation
+            }
+        };
+        home.remove_others(&generation.name);
+        Ok(Self {
+            home,
+            taxonomy,
+            current: RwLock::new(Arc::new(generation)),
+            writer: Mutex::new(None),
+        })
+    }
+
+    pub fn home(&self) -> &IndexHome {
+        &self.home
+    }
+
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.taxonomy
+    }
+
+    fn generation(&self) -> Arc<Generation> {
+        Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// The generation in use, by name (for logs and tests).
+    pub fn generation_name(&self) -> String {
+        self.generation().name.clone()
+    }
+
+    /// Where the index stands; `None` for an index never committed (to be rebuilt).
+    pub fn checkpoint(&self) -> Option<Checkpoint> {
+        lock(&self.generation().checkpoint).clone()
+    }
+
+    pub fn document_count(&self) -> u64 {
+        self.generation().reader.searcher().num_docs()
+    }
+
+    /// Applies changes and records `checkpoint`, in one commit. Applying the same changes
+    /// twice leaves the same index: every upsert first deletes the document's key.
+    pub fn apply(&self, changes: &Changes, checkpoint: &Checkpoint) -> Result<(), IndexError> {
+        let generation = self.generation();
+        let mut slot = lock(&self.writer);
+        if slot.as_ref().is_none_or(|(name, _)| *name != generation.name) {
+            *slot = None;
+            *slot = Some((generation.name.clone(), generation.writer(FOLLOW_BUDGET)?));
+        }
+        let Some((_, writer)) = slot.as_mut() else {
+            return Err(IndexError::Replaced);
+        };
+        let written = generation
+            .write(writer, changes, &self.taxonomy)
+            .and_then(|()| generation.commit(writer, checkpoint));
+        if written.is_err() {
+            // A failed writer may hold half a batch; the next attempt starts from a new one.
+            *slot = None;
+        }
+        written
+    }
+
+    /// Builds a new generation in this process and switches to it when complete.
+    pub fn rebuild(&self) -> Result<Rebuild, IndexError> {
+        self.home.rebuild(Arc::clone(&self.taxonomy))
+    }
+
+    /// Switches to the generation `CURRENT` names when another one than ours (a finished
+    /// rebuild, here or by `passerelle reindex`). Returns whether it switched.
+    pub fn follow_current(&self) -> Result<bool, IndexError> {
+        let Some(name) = self.home.current_name() else {
+            return Ok(false);
+        };
+        if name == self.generation().name {
+            return Ok(false);
+        }
+        let generation = Generation::open(&self.home.path.join(&name), &name)?;
+        let mut slot = lock(&self.writer);
+        *slot = None;
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(generation);
+        drop(slot);
+        self.home.remove_others(&name);
+        Ok(true)
+    }
+
+    /// Runs a search. CPU work: call it from a blocking thread, not an async task.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let generation = self.generation();
+        let fields = &generation.fields;
+        let mut analysers = Analysers::new();
+        let text = TextQuery::build(&request.text, fields, &self.taxonomy, &mut analysers);
+        let clauses = || {
+            query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today)
+        };
+        let collector = SearchCollector {
+            settings: Arc::new(Settings {
+                kinds: request.filter.kinds.clone(),
+                modalities: request.filter.modalities.clone(),
+                departments: request.filter.departments.clone(),
+                near: request.filter.near,
+                sort: request.sort,
+                after: request.after,
+                limit: request.first + 1,
+                today: request.today,
+            }),
+        };
+        let searcher = generation.reader.searcher();
+        let run = |query: Box<dyn Query>| -> Result<Collected, IndexError> {
+            searcher
+                .search(query.as_ref(), &collector)
+                .map_err(tantivy_error(&generation.path))
+        };
+        let mut collected = run(query::combine(text.query(true), clauses()))?;
+        if collected.counts.total == 0 && text.group_count() > 1 {
+            // No document has every word: rank those with some of them, most first.
+            collected = run(query::combine(text.query(false), clauses()))?;
+        }
+        let has_next = collected.top.len() > request.first;
+        let hits = collected
+            .top
+            .into_iter()
+            .take(request.first)
+            .map(|ranked| SearchHit {
+                key: DocumentKey {
+                    kind: ranked.kind,
+                    id: ranked.position.id,
+                },
+                score: ranked.score,
+                distance_km: ranked.distance_km,
+                cursor: ranked.position,
+            })
+            .collect();
+        let counts = collected.counts;
+        let mut kinds: Vec<(DocumentKind, u64)> = counts.kinds.into_iter().collect();
+        kinds.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(&right.0)));
+        Ok(SearchResults {
+            hits,
+            total: counts.total,
+            has_next,
+            facets: FacetCounts {
+                kinds,
+                skills: by_count(counts.skills),
+                modalities: by_count(counts.modalities),
+                departments: by_count(counts.departments),
+            },
+            highlighter: Highlighter::new(if text.is_empty() {
+                QueryPlan::default()
+            } else {
+                text.plan
+            }),
+        })
+    }
+
+    /// As-you-type suggestions: skills by label or synonym, then offer titles and organisation
+    /// names whose words start with what was typed. CPU work, like [`Self::search`].
+    pub fn suggest(&self, prefix: &str, first: usize) -> Result<Vec<Suggestion>, IndexError> {
+        let mut analysers = Analysers::new();
+        let prefix: String = prefix.chars().take(MAX_QUERY_CHARS).collect();
+        let mut words: Vec<String> = analysers
+            .words(&prefix)
+            .into_iter()
+            .map(|word| word.folded)
+            .collect();
+        words.truncate(MAX_QUERY_WORDS);
+        let Some(last) = words.last().cloned() else {
+            return Ok(Vec::new());
+        };
+        let typed = words.join(" ");
+        let mut skills = self.skill_suggestions(&typed, &mut analysers);
+        let documents = self.document_suggestions(&words, &last, first)?;
+        let skill_share = first.div_ceil(2).max(first.saturating_sub(documents.len()));
+        skills.truncate(skill_share);
+        let mut seen = std::collections::HashSet::new();
+        let mut suggestions = Vec::new();
+        for suggestion in skills.into_iter().chain(documents) {
+            let folded: Vec<String> = analysers
+                .words(&suggestion.text)
+                .into_iter()
+                .map(|word| word.folded)
+                .collect();
+            if seen.insert(folded) {
+                suggestions.push(suggestion);
+            }
+        }
+        suggestions.truncate(first);
+        Ok(suggestions)
+    }
+
+    fn skill_suggestions(&self, typed: &str, analysers: &mut Analysers) -> Vec<Suggestion> {
+        // Rank: 0 the label starts with the text, 1 a synonym does, 2 a later word does.
+        let mut found: Vec<(u8, usize, &TaxonomySkill)> = Vec::new();
+        for skill in self.taxonomy.skills() {
+            let names = [(&skill.label_fr, 0u8), (&skill.label_en, 0u8)]
+                .into_iter()
+                .chain(skill.alt_labels.iter().map(|label| (label, 1u8)));
+            let mut best: Option<u8> = None;
+            for (name, rank) in names {
+                let words: Vec<String> = analysers
+                    .words(name)
+                    .into_iter()
+                    .map(|word| word.folded)
+                    .collect();
+                let joined = words.join(" ");
+                let rank = if joined.starts_with(typed) {
+                    Some(rank)
+                } else if (1..words.len()).any(|start| words[start..].join(" ").starts_with(typed))
+                {
+                    Some(2)
+                } else {
+                    None
+                };
+                best = match (best, rank) {
+                    (Some(best), Some(rank)) => Some(best.min(rank)),
+                    (best, rank) => best.or(rank),
+                };
+            }
+            if let Some(rank) = best {
+                found.push((rank, skill.label_fr.chars().count(), skill));
+            }
+        }
+        found.sort_by(|left, right| {
+            (left.0, left.1, &left.2.label_fr).cmp(&(right.0, right.1, &right.2.label_fr))
+        });
+        found
+            .into_iter()
+            .map(|(_, _, skill)| Suggestion {
+                text: skill.label_fr.clone(),
+                target: SuggestionTarget::Skill(skill.slug.clone()),
+            })
+            .collect()
+    }
+
+    fn document_suggestions(
+        &self,
+        words: &[String],
+        last: &str,
+        first: usize,
+    ) -> Result<Vec<Suggestion>, IndexError> {
+        let generation = self.generation();
+        let fields = &generation.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words[..words.len() - 1]
+            .iter()
+            .map(|word| {
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(fields.name, word),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(FuzzyTermQuery::new_prefix(
+                Term::from_field_text(fields.name, last),
+                0,
+                true,
+            )),
+        ));
+        let searcher = generation.reader.searcher();
+        let error = tantivy_error(&generation.path);
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(first).order_by_score())
+            .map_err(&error)?;
+        let mut suggestions = Vec::new();
+        for (_, address) in top {
+            let document: TantivyDocument = searcher.doc(address).map_err(&error)?;
+            let text = document
+                .get_first(fields.display)
+                .and_then(|value| value.as_str())
+                .map(str::to_owned);
+            let key = document
+                .get_first(fields.key)
+                .and_then(|value| value.as_str())
+                .and_then(DocumentKey::from_term_text);
+            if let (Some(text), Some(key)) = (text, key) {
+                suggestions.push(Suggestion {
+                    text,
+                    target: SuggestionTarget::Document(key),
+                });
+            }
+        }
+        Ok(suggestions)
+    }
+}
+
+fn by_count(counts: HashMap<String, u64>) -> Vec<(String, u64)> {
+    let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
+    counts.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
+    counts
 }

@@ -1,0 +1,223 @@
+//! Text analysis: how words are cut, folded and stemmed, the same way for documents, queries
+//! and highlights.
+//!
+//! Every text goes through lower-casing and accent folding before anything else, so
+//! "Sécurité", "securite" and "SECURITE" are one word. Stemmed fields then reduce words to
+//! their stem in the document's language ("développeurs" and "développeur" share one; so do
+//! "trainings" and "training"). Folding comes before stemming on purpose: a user who types
+//! without accents must reach the same stem as the accented text, which would not happen if
+//! the stemmer saw "sécurité" in one case and "securite" in the other.
+
+use tantivy::Index;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenStream,
+};
+
+/// Folded words, not stemmed: the form typo tolerance and prefixes work on.
+pub(crate) const FOLDED: &str = "passerelle_folded";
+pub(crate) const FRENCH: &str = "passerelle_fr";
+pub(crate) const ENGLISH: &str = "passerelle_en";
+
+/// Longer tokens are noise (identifiers, URLs) and are not indexed.
+const LONGEST_WORD: usize = 40;
+
+/// The language of a document's text, which picks its stemmer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextLanguage {
+    French,
+    English,
+}
+
+impl TextLanguage {
+    /// `fr` or `en`; anything else is treated as French, the marketplace's default.
+    pub fn from_code(code: &str) -> Self {
+        if code.eq_ignore_ascii_case("en") {
+            Self::English
+        } else {
+            Self::French
+        }
+    }
+}
+
+fn folded() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn stemmed(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+pub(crate) fn register(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(FOLDED, folded());
+    tokenizers.register(FRENCH, stemmed(Language::French));
+    tokenizers.register(ENGLISH, stemmed(Language::English));
+}
+
+/// The analysers outside an index: for queries and highlights.
+#[derive(Clone)]
+pub(crate) struct Analysers {
+    folded: TextAnalyzer,
+    french: TextAnalyzer,
+    english: TextAnalyzer,
+}
+
+impl std::fmt::Debug for Analysers {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Analysers")
+    }
+}
+
+/// A word of a text with where it sits, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Word {
+    pub folded: String,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Analysers {
+    pub(crate) fn new() -> Self {
+        Self {
+            folded: folded(),
+            french: stemmed(Language::French),
+            english: stemmed(Language::English),
+        }
+    }
+
+    /// The folded words of `text`, with their byte offsets in it.
+    pub(crate) fn words(&mut self, text: &str) -> Vec<Word> {
+        let mut stream = self.folded.token_stream(text);
+        let mut words = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            words.push(Word {
+                folded: token.text.clone(),
+                from: token.offset_from,
+                to: token.offset_to,
+            });
+        }
+        words
+    }
+
+    /// The stem of one folded word in a language.
+    pub(crate) fn stem(&mut self, word: &str, language: TextLanguage) -> String {
+        let analyser = match language {
+            TextLanguage::French => &mut self.french,
+            TextLanguage::English => &mut self.english,
+        };
+        let mut stream = analyser.token_stream(word);
+        if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            word.to_owned()
+        }
+    }
+}
+
+/// Words too common to narrow a search, in French and English. A query drops them unless it
+/// has nothing else ("le", "of").
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    const STOP_WORDS: &[&str] = &[
+        "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l",
+        "la", "le", "les", "ou", "par", "pour", "sur", "un", "une", "an", "and", "at", "by", "for",
+        "from", "in", "of", "on", "or", "the", "to", "with",
+    ];
+    STOP_WORDS.contains(&word)
+}
+
+/// How many typos a query word may carry: none for short words (too many words are one
+/// edit away from a short one), one from five letters, two from nine.
+pub(crate) fn allowed_typos(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Damerau-Levenshtein distance (adjacent transpositions count as one edit), cut off at
+/// `limit + 1`; used by highlighting to find the words a fuzzy query matched.
+pub(crate) fn within_edits(left: &str, right: &str, limit: u8) -> bool {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    let limit = usize::from(limit);
+    if left.len().abs_diff(right.len()) > limit {
+        return false;
+    }
+    let width = right.len() + 1;
+    let mut rows = vec![vec![0usize; width]; left.len() + 1];
+    for (index, row) in rows.iter_mut().enumerate() {
+        row[0] = index;
+    }
+    for (index, cell) in rows[0].iter_mut().enumerate() {
+        *cell = index;
+    }
+    for i in 1..=left.len() {
+        for j in 1..=right.len() {
+            let substitution = usize::from(left[i - 1] != right[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + substitution);
+            if i > 1 && j > 1 && left[i - 1] == right[j - 2] && left[i - 2] == right[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[left.len()][right.len()] <= limit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_makes_accents_and_case_irrelevant() {
+        let mut analysers = Analysers::new();
+        let words: Vec<String> = analysers
+            .words("Cybersécurité : l'ÉCOLE")
+            .into_iter()
+            .map(|word| word.folded)
+            .collect();
+        assert_eq!(words, ["cybersecurite", "l", "ecole"]);
+    }
+
+    #[test]
+    fn stems_join_singular_and_plural_in_both_languages() {
+        let mut analysers = Analysers::new();
+        assert_eq!(
+            analysers.stem("developpeurs", TextLanguage::French),
+            analysers.stem("developpeur", TextLanguage::French)
+        );
+        assert_eq!(
+            analysers.stem("trainings", TextLanguage::English),
+            analysers.stem("training", TextLanguage::English)
+        );
+    }
+
+    #[test]
+    fn typo_allowance_grows_with_word_length() {
+        assert_eq!(allowed_typos("rust"), 0);
+        assert_eq!(allowed_typos("python"), 1);
+        assert_eq!(allowed_typos("kubernetes"), 2);
+    }
+
+    #[test]
+    fn edit_distance_counts_a_transposition_once() {
+        assert!(within_edits("pyhton", "python", 1));
+        assert!(within_edits("montpelier", "montpellier", 1));
+        assert!(!within_edits("java", "rust", 2));
+        assert!(within_edits("kubernets", "kubernetes", 1));
+    }
+}

@@ -1,0 +1,359 @@
+//! One pass over the matching documents that does everything a results page needs: the
+//! filters that facets must see apart (kinds, modalities, departments, the radius), the facet
+//! counts, the total, and the page itself, after the cursor, in the requested order.
+//!
+//! Facets follow the contract: a value's count is the number of hits with that value "among
+//! all hits of the query and the other filters". So the kinds facet ignores the kinds filter
+//! (but not the others), and likewise for modalities and departments: ticking a second kind
+//! adds exactly the count shown next to it. Skills are a conjunctive filter (a hit must have
+//! all the chosen skills), so their counts are over the hits themselves: the count next to a
+//! skill is what clicking it leaves.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::document::{DocumentKind, Point};
+use crate::query::{Near, Sort};
+
+/// Where a page ends: the sort key and id of its last hit. The next page starts after it, so
+/// pages neither repeat nor skip a hit while the index stands still, and a document added in
+/// between cannot shift the pages after it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    pub key: f64,
+    pub id: u128,
+}
+
+impl Cursor {
+    /// Orders positions best first: higher key, then higher id.
+    fn rank(self, other: Cursor) -> Ordering {
+        other
+            .key
+            .total_cmp(&self.key)
+            .then_with(|| other.id.cmp(&self.id))
+    }
+}
+
+/// A hit as the collector found it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Ranked {
+    pub position: Cursor,
+    pub kind: DocumentKind,
+    pub score: f32,
+    pub distance_km: Option<f64>,
+}
+
+impl Eq for Ranked {}
+
+impl Ord for Ranked {
+    /// Best first is "smallest", so that a max-heap pops the worst.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.position.rank(other.position)
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counts {
+    pub total: u64,
+    pub kinds: HashMap<DocumentKind, u64>,
+    pub modalities: HashMap<String, u64>,
+    pub departments: HashMap<String, u64>,
+    pub skills: HashMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Collected {
+    pub counts: Counts,
+    /// The best hits after the cursor, best first, at most `limit`.
+    pub top: Vec<Ranked>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub kinds: Vec<DocumentKind>,
+    pub modalities: Vec<String>,
+    pub departments: Vec<String>,
+    pub near: Option<Near>,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    pub limit: usize,
+    pub today: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct SearchCollector {
+    pub settings: Arc<Settings>,
+}
+
+/// Per segment: the values of a string column wanted by a filter, as term ordinals.
+fn wanted_ordinals(column: Option<&StrColumn>, wanted: &[String]) -> tantivy::Result<HashSet<u64>> {
+    let mut ordinals = HashSet::new();
+    if let Some(column) = column {
+        for value in wanted {
+            if let Some(ordinal) = column.dictionary().term_ord(value.as_bytes())? {
+                ordinals.insert(ordinal);
+            }
+        }
+    }
+    Ok(ordinals)
+}
+
+pub(crate) struct SegmentSearch {
+    settings: Arc<Settings>,
+    kind: Column<u64>,
+    id_high: Column<u64>,
+    id_low: Column<u64>,
+    modality: Option<StrColumn>,
+    departments: Option<StrColumn>,
+    skills: Option<StrColumn>,
+    points: Option<Column<u64>>,
+    price: Option<Column<u64>>,
+    starts: Option<Column<i64>>,
+    available_from: Option<Column<i64>>,
+    sort_time: Option<Column<i64>>,
+    wanted_modalities: HashSet<u64>,
+    wanted_departments: HashSet<u64>,
+    total: u64,
+    kinds: HashMap<DocumentKind, u64>,
+    modality_counts: HashMap<u64, u64>,
+    department_counts: HashMap<u64, u64>,
+    skill_counts: HashMap<u64, u64>,
+    top: BinaryHeap<Ranked>,
+}
+
+impl Collector for SearchCollector {
+    type Fruit = Collected;
+    type Child = SegmentSearch;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentSearch> {
+        let fast = reader.fast_fields();
+        let modality = fast.str("modality")?;
+        let departments = fast.str("departments")?;
+        let wanted_modalities = wanted_ordinals(modality.as_ref(), &self.settings.modalities)?;
+        let wanted_departments =
+            wanted_ordinals(departments.as_ref(), &self.settings.departments)?;
+        Ok(SegmentSearch {
+            settings: Arc::clone(&self.settings),
+            kind: fast.u64("kind")?,
+            id_high: fast.u64("id_high")?,
+            id_low: fast.u64("id_low")?,
+            skills: fast.str("skills")?,
+            points: fast.column_opt("points")?,
+            price: fast.column_opt("price")?,
+            starts: fast.column_opt("starts")?,
+            available_from: fast.column_opt("available_from")?,
+            sort_time: fast.column_opt("sort_time")?,
+            modality,
+            departments,
+            wanted_modalities,
+            wanted_departments,
+            total: 0,
+            kinds: HashMap::new(),
+            modality_counts: HashMap::new(),
+            department_counts: HashMap::new(),
+            skill_counts: HashMap::new(),
+            top: BinaryHeap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.settings.sort == Sort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Collected>) -> tantivy::Result<Collected> {
+        let mut merged = Collected::default();
+        let mut top = Vec::new();
+        for fruit in fruits {
+            let counts = fruit.counts;
+            merged.counts.total += counts.total;
+            for (kind, count) in counts.kinds {
+                *merged.counts.kinds.entry(kind).or_default() += count;
+            }
+            for (target, source) in [
+                (&mut merged.counts.modalities, counts.modalities),
+                (&mut merged.counts.departments, counts.departments),
+                (&mut merged.counts.skills, counts.skills),
+            ] {
+                for (value, count) in source {
+                    *target.entry(value).or_default() += count;
+                }
+            }
+            top.extend(fruit.top);
+        }
+        top.sort();
+        top.truncate(self.settings.limit);
+        merged.top = top;
+        Ok(merged)
+    }
+}
+
+impl SegmentSearch {
+    /// The smallest distance from the centre to one of the document's points.
+    fn distance(&self, doc: DocId, near: &Near) -> Option<f64> {
+        self.points.as_ref().and_then(|points| {
+            points
+                .values_for_doc(doc)
+                .map(|packed| near.centre.distance_km(Point::unpack(packed)))
+                .min_by(f64::total_cmp)
+        })
+    }
+
+    fn sort_key(&self, doc: DocId, kind: DocumentKind, score: Score, distance: Option<f64>) -> f64 {
+        let settings = &self.settings;
+        match settings.sort {
+            Sort::Relevance => f64::from(score),
+            Sort::Newest => self
+                .sort_time
+                .as_ref()
+                .and_then(|column| column.first(doc))
+                .map_or(f64::NEG_INFINITY, |time| time as f64),
+            Sort::PriceAscending => self
+                .price
+                .as_ref()
+                .and_then(|column| column.first(doc))
+                .map_or(f64::NEG_INFINITY, |price| -(price as f64)),
+            Sort::StartDate => {
+                let day = match kind {
+                    DocumentKind::TrainingOffer => self.starts.as_ref().and_then(|column| {
+                        column
+                            .values_for_doc(doc)
+                            .filter(|start| *start >= settings.today)
+                            .min()
+                    }),
+                    DocumentKind::SkillProfile => Some(
+                        self.available_from
+                            .as_ref()
+                            .and_then(|column| column.first(doc))
+                            .map_or(settings.today, |day| day.max(settings.today)),
+                    ),
+                    DocumentKind::Organisation => None,
+                };
+                day.map_or(f64::NEG_INFINITY, |day| -(day as f64))
+            }
+            Sort::Distance => distance.map_or(f64::NEG_INFINITY, |distance| -distance),
+        }
+    }
+}
+
+fn passes(wanted: &HashSet<u64>, filtered: bool, mut values: impl Iterator<Item = u64>) -> bool {
+    !filtered || values.any(|value| wanted.contains(&value))
+}
+
+impl SegmentCollector for SegmentSearch {
+    type Fruit = Collected;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let settings = Arc::clone(&self.settings);
+        let distance = match &settings.near {
+            Some(near) => match self.distance(doc, near) {
+                Some(distance) if distance <= near.radius_km => Some(distance),
+                _ => return,
+            },
+            None => None,
+        };
+        let Some(kind) = self.kind.first(doc).and_then(DocumentKind::from_code) else {
+            return;
+        };
+        let kind_ok = settings.kinds.is_empty() || settings.kinds.contains(&kind);
+        let modality_ok = passes(
+            &self.wanted_modalities,
+            !settings.modalities.is_empty(),
+            self.modality
+                .iter()
+                .flat_map(|column| column.term_ords(doc)),
+        );
+        let department_ok = passes(
+            &self.wanted_departments,
+            !settings.departments.is_empty(),
+            self.departments
+                .iter()
+                .flat_map(|column| column.term_ords(doc)),
+        );
+        if modality_ok && department_ok {
+            *self.kinds.entry(kind).or_default() += 1;
+        }
+        if kind_ok && department_ok {
+            if let Some(column) = &self.modality {
+                for ordinal in column.term_ords(doc) {
+                    *self.modality_counts.entry(ordinal).or_default() += 1;
+                }
+            }
+        }
+        if kind_ok && modality_ok {
+            if let Some(column) = &self.departments {
+                for ordinal in column.term_ords(doc) {
+                    *self.department_counts.entry(ordinal).or_default() += 1;
+                }
+            }
+        }
+        if !(kind_ok && modality_ok && department_ok) {
+            return;
+        }
+        self.total += 1;
+        if let Some(column) = &self.skills {
+            for ordinal in column.term_ords(doc) {
+                *self.skill_counts.entry(ordinal).or_default() += 1;
+            }
+        }
+        let id = (u128::from(self.id_high.first(doc).unwrap_or(0)) << 64)
+            | u128::from(self.id_low.first(doc).unwrap_or(0));
+        let position = Cursor {
+            key: self.sort_key(doc, kind, score, distance),
+            id,
+        };
+        if let Some(after) = settings.after
+            && after.rank(position) != Ordering::Less
+        {
+            return;
+        }
+        self.top.push(Ranked {
+            position,
+            kind,
+            score,
+            distance_km: distance,
+        });
+        if self.top.len() > settings.limit {
+            self.top.pop();
+        }
+    }
+
+    fn harvest(self) -> Collected {
+        let names = |column: Option<&StrColumn>, counts: HashMap<u64, u64>| {
+            let mut named = HashMap::new();
+            if let Some(column) = column {
+                for (ordinal, count) in counts {
+                    let mut value = String::new();
+                    if column.ord_to_str(ordinal, &mut value).unwrap_or(false) {
+                        named.insert(value, count);
+                    }
+                }
+            }
+            named
+        };
+        Collected {
+            counts: Counts {
+                total: self.total,
+                kinds: self.kinds,
+                modalities: names(self.modality.as_ref(), self.modality_counts),
+                departments: names(self.departments.as_ref(), self.department_counts),
+                skills: names(self.skills.as_ref(), self.skill_counts),
+            },
+            top: self.top.into_vec(),
+        }
+    }
+}

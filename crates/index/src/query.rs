@@ -1,0 +1,447 @@
+//! From what a person typed to a tantivy query, without ever handing their text to tantivy's
+//! query parser: the text is cut into words by the same analysers as the documents, and the
+//! query is built from those words as terms. Operators, quotes, field names and regular
+//! expressions in the input are therefore just characters; nothing in it can fail to parse.
+//!
+//! # How one word matches
+//! Each word of the query becomes a group of alternatives, and every group must match (with a
+//! fallback to "any group" when that finds nothing):
+//! - the word's French and English stems in the stemmed title (×3), skill label (×2.5) and body
+//!   (×1) fields, scored by BM25;
+//! - the word itself with one typo from 5 letters, two from 9, in the folded title (0.6) and
+//!   body (0.2) fields, at a constant score far below any exact match, so that exact matches
+//!   rank above typo matches;
+//! - for the last word (search as you type), words starting with it, also at a constant score;
+//! - when the word, or a run of up to four words, is a skill label or synonym of the taxonomy
+//!   ("js", "k8s", "machine learning"), documents with that skill or any narrower one (×3).
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::analysis::{Analysers, TextLanguage, allowed_typos, is_stop_word};
+use crate::document::{
+    ANY_SKILL, DocumentKind, FLAG_CERTIFIED, FLAG_CPF, FLAG_QUALIOPI, Fields, Point,
+    skill_level_term,
+};
+use crate::taxonomy::Taxonomy;
+
+/// Longer query text is cut here before analysis.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// At most this many words count; the rest of a query is ignored.
+pub const MAX_QUERY_WORDS: usize = 10;
+/// The shortest last word that is also searched as a prefix (a one-letter prefix matches
+/// half the dictionary and says nothing).
+const SHORTEST_PREFIX: usize = 2;
+
+/// A circle on the map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub centre: Point,
+    pub radius_km: f64,
+}
+
+/// The filters of a search. Filters about an attribute only some kinds have (price, CPF,
+/// session dates, availability, levels) keep only documents that have it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub kinds: Vec<DocumentKind>,
+    /// Every one of these skills (or a narrower one) must be present.
+    pub all_skills: Vec<String>,
+    /// At least one of these skills (or a narrower one) must be present.
+    pub any_skills: Vec<String>,
+    pub near: Option<Near>,
+    pub departments: Vec<String>,
+    pub modalities: Vec<String>,
+    pub max_price_cents: Option<u64>,
+    pub cpf_eligible: Option<bool>,
+    pub certified_only: bool,
+    pub qualiopi_only: bool,
+    /// Days since 1970-01-01.
+    pub starts_after: Option<i64>,
+    pub starts_before: Option<i64>,
+    pub available_before: Option<i64>,
+    pub min_level: Option<u8>,
+}
+
+/// The orders a search can return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sort {
+    Relevance,
+    Newest,
+    PriceAscending,
+    StartDate,
+    Distance,
+}
+
+/// One query word and how it may match, kept for highlighting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueryWord {
+    pub folded: String,
+    pub stems: [String; 2],
+    pub typos: u8,
+    pub prefix: bool,
+}
+
+/// What a query matches, as words: what highlighting marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryPlan {
+    pub(crate) words: Vec<QueryWord>,
+    /// Folded words of the labels of skills the query named through a synonym.
+    pub(crate) label_words: BTreeSet<String>,
+}
+
+impl QueryPlan {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Cuts the query into words, drops stop words (unless nothing else is left) and bounds it.
+fn query_words(analysers: &mut Analysers, text: &str) -> (Vec<String>, bool) {
+    let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
+    let ends_in_word = text.chars().last().is_some_and(char::is_alphanumeric);
+    let words: Vec<String> = analysers
+        .words(&text)
+        .into_iter()
+        .map(|word| word.folded)
+        .collect();
+    let meaningful: Vec<String> = words
+        .iter()
+        .filter(|word| !is_stop_word(word))
+        .cloned()
+        .collect();
+    let mut words = if meaningful.is_empty() {
+        words
+    } else {
+        meaningful
+    };
+    words.truncate(MAX_QUERY_WORDS);
+    (words, ends_in_word)
+}
+
+fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let query = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    Box::new(BoostQuery::new(Box::new(query), boost))
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match queries.len() {
+        0 => Box::new(EmptyQuery),
+        _ => Box::new(BooleanQuery::new(
+            queries
+                .into_iter()
+                .map(|query| (Occur::Should, query))
+                .collect(),
+        )),
+    }
+}
+
+fn terms_of(field: Field, values: impl IntoIterator<Item = String>) -> Box<dyn Query> {
+    any_of(
+        values
+            .into_iter()
+            .map(|value| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &value),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>
+            })
+            .collect(),
+    )
+}
+
+/// The text part of a search, ready to be run with "all words" or "any word".
+#[derive(Debug)]
+pub(crate) struct TextQuery {
+    groups: Vec<Box<dyn Query>>,
+    pub plan: QueryPlan,
+}
+
+impl TextQuery {
+    pub(crate) fn build(
+        text: &str,
+        fields: &Fields,
+        taxonomy: &Taxonomy,
+        analysers: &mut Analysers,
+    ) -> Self {
+        let (words, ends_in_word) = query_words(analysers, text);
+        let mut plan = QueryPlan::default();
+        let mut groups = Vec::new();
+        let mut position = 0;
+        while position < words.len() {
+            // The longest run of words from here that names skills.
+            let named = (1..=Taxonomy::longest_label().min(words.len() - position))
+                .rev()
+                .find_map(|length| {
+                    taxonomy
+                        .named(&words[position..position + length])
+                        .map(|slugs| (length, slugs))
+                });
+            let (length, skills) = match named {
+                Some((length, slugs)) => (length, Some(slugs)),
+                None => (1, None),
+            };
+            let last = position + length == words.len();
+            let mut word_groups = Vec::new();
+            for (offset, word) in words[position..position + length].iter().enumerate() {
+                let is_last = last && offset + 1 == length;
+                let (query, planned) = Self::word(
+                    word,
+                    is_last && ends_in_word && word.chars().count() >= SHORTEST_PREFIX,
+                    fields,
+                    analysers,
+                );
+                plan.words.push(planned);
+                word_groups.push(query);
+            }
+            let words_query: Box<dyn Query> = if word_groups.len() == 1 {
+                word_groups.remove(0)
+            } else {
+                Box::new(BooleanQuery::new(
+                    word_groups
+                        .into_iter()
+                        .map(|query| (Occur::Must, query))
+                        .collect(),
+                ))
+            };
+            let group = match skills {
+                None => words_query,
+                Some(slugs) => {
+                    let mut with_narrower = BTreeSet::new();
+                    for slug in slugs {
+                        with_narrower.extend(taxonomy.with_narrower(slug).iter().cloned());
+                        if let Some(skill) = taxonomy.skill(slug) {
+                            for label in [&skill.label_fr, &skill.label_en] {
+                                plan.label_words.extend(
+                                    analysers.words(label).into_iter().map(|word| word.folded),
+                                );
+                            }
+                        }
+                    }
+                    let skill_query = Box::new(BoostQuery::new(
+                        terms_of(fields.skills, with_narrower),
+                        3.0,
+                    ));
+                    any_of(vec![words_query, skill_query])
+                }
+            };
+            groups.push(group);
+            position += length;
+        }
+        Self { groups, plan }
+    }
+
+    fn word(
+        word: &str,
+        prefix: bool,
+        fields: &Fields,
+        analysers: &mut Analysers,
+    ) -> (Box<dyn Query>, QueryWord) {
+        let french = analysers.stem(word, TextLanguage::French);
+        let english = analysers.stem(word, TextLanguage::English);
+        let mut alternatives = vec![
+            term_query(fields.title_fr, &french, 3.0),
+            term_query(fields.title_en, &english, 3.0),
+            term_query(fields.skills_fr, &french, 2.5),
+            term_query(fields.skills_en, &english, 2.5),
+            term_query(fields.body_fr, &french, 1.0),
+            term_query(fields.body_en, &english, 1.0),
+        ];
+        let typos = allowed_typos(word);
+        if typos > 0 {
+            for (field, boost) in [(fields.folded_title, 0.6), (fields.folded_body, 0.2)] {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true);
+                alternatives.push(Box::new(BoostQuery::new(Box::new(fuzzy), boost)));
+            }
+        }
+        if prefix {
+            for (field, boost) in [(fields.folded_title, 0.8), (fields.folded_body, 0.3)] {
+                let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), 0, true);
+                alternatives.push(Box::new(BoostQuery::new(Box::new(prefix), boost)));
+            }
+        }
+        let planned = QueryWord {
+            folded: word.to_owned(),
+            stems: [french, english],
+            typos,
+            prefix,
+        };
+        (any_of(alternatives), planned)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    pub(crate) fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Every group must match (`all`), or at least one.
+    pub(crate) fn query(&self, all: bool) -> Option<Box<dyn Query>> {
+        if self.groups.is_empty() {
+            return None;
+        }
+        let occur = if all { Occur::Must } else { Occur::Should };
+        Some(Box::new(BooleanQuery::new(
+            self.groups
+                .iter()
+                .map(|group| (occur, group.box_clone()))
+                .collect(),
+        )))
+    }
+}
+
+/// The filters that tantivy evaluates (the others, kinds, modalities, departments and the
+/// radius, are checked by the collector, which needs them apart to count facets).
+pub(crate) fn filter_clauses(
+    filter: &Filter,
+    fields: &Fields,
+    taxonomy: &Taxonomy,
+    today: i64,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let kind_is = |kind: DocumentKind| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_u64(fields.kind, kind.code()),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let skill_terms = |slug: &str| -> Box<dyn Query> {
+        let skills = taxonomy.with_narrower(slug).iter().cloned();
+        match filter.min_level {
+            Some(level) => terms_of(
+                fields.skill_levels,
+                skills.map(|skill| skill_level_term(&skill, level)),
+            ),
+            None => terms_of(fields.skills, skills),
+        }
+    };
+    for slug in &filter.all_skills {
+        clauses.push((Occur::Must, skill_terms(slug)));
+    }
+    if !filter.any_skills.is_empty() {
+        let any: Vec<Box<dyn Query>> = filter
+            .any_skills
+            .iter()
+            .map(|slug| skill_terms(slug))
+            .collect();
+        clauses.push((Occur::Must, any_of(any)));
+    }
+    if let (Some(level), true, true) = (
+        filter.min_level,
+        filter.all_skills.is_empty(),
+        filter.any_skills.is_empty(),
+    ) {
+        clauses.push((
+            Occur::Must,
+            terms_of(
+                fields.skill_levels,
+                [skill_level_term(ANY_SKILL, level)],
+            ),
+        ));
+    }
+    if let Some(max) = filter.max_price_cents {
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(fields.price, 0)),
+                Bound::Included(Term::from_field_u64(fields.price, max)),
+            )),
+        ));
+    }
+    let flag = |name: &str| terms_of(fields.flags, [name.to_owned()]);
+    match filter.cpf_eligible {
+        Some(true) => clauses.push((Occur::Must, flag(FLAG_CPF))),
+        Some(false) => {
+            clauses.push((Occur::Must, kind_is(DocumentKind::TrainingOffer)));
+            clauses.push((Occur::MustNot, flag(FLAG_CPF)));
+        }
+        None => {}
+    }
+    if filter.certified_only {
+        clauses.push((Occur::Must, flag(FLAG_CERTIFIED)));
+    }
+    if filter.qualiopi_only {
+        clauses.push((Occur::Must, flag(FLAG_QUALIOPI)));
+    }
+    if filter.starts_after.is_some() || filter.starts_before.is_some() {
+        // Sessions that already started are not "starting" any more.
+        let from = filter.starts_after.unwrap_or(today).max(today);
+        let upper = filter.starts_before.map_or(Bound::Unbounded, |before| {
+            Bound::Included(Term::from_field_i64(fields.starts, before))
+        });
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(fields.starts, from)),
+                upper,
+            )),
+        ));
+    }
+    if let Some(before) = filter.available_before {
+        clauses.push((Occur::Must, kind_is(DocumentKind::SkillProfile)));
+        clauses.push((
+            Occur::MustNot,
+            Box::new(RangeQuery::new(
+                Bound::Excluded(Term::from_field_i64(fields.available_from, before)),
+                Bound::Unbounded,
+            )),
+        ));
+    }
+    clauses
+}
+
+/// The whole query: text (all or any of its words) and the filters.
+pub(crate) fn combine(
+    text: Option<Box<dyn Query>>,
+    mut clauses: Vec<(Occur, Box<dyn Query>)>,
+) -> Box<dyn Query> {
+    let has_positive = text.is_some() || clauses.iter().any(|(occur, _)| *occur == Occur::Must);
+    if let Some(text) = text {
+        clauses.push((Occur::Must, text));
+    }
+    if !has_positive {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_dropped_unless_alone() {
+        let mut analysers = Analysers::new();
+        assert_eq!(
+            query_words(&mut analysers, "formation de Rust à Montpellier").0,
+            ["formation", "rust", "montpellier"]
+        );
+        assert_eq!(query_words(&mut analysers, "de la").0, ["de", "la"]);
+    }
+
+    #[test]
+    fn query_syntax_is_just_text() {
+        let mut analysers = Analysers::new();
+        let (words, _) = query_words(&mut analysers, "title:(rust OR \"go\") AND -java* /re.*/");
+        assert_eq!(words, ["title", "rust", "go", "java", "re"]);
+    }
+
+    #[test]
+    fn long_queries_are_bounded() {
+        let mut analysers = Analysers::new();
+        let text = "mot ".repeat(1000);
+        assert_eq!(query_words(&mut analysers, &text).0.len(), MAX_QUERY_WORDS);
+    }
+}
