@@ -12,6 +12,7 @@ use sea_orm_migration::prelude::*;
 mod m20261126_000001_catalogue;
 mod m20261126_000002_reference_data;
 mod m20261126_000003_accounts_and_change_log;
+mod m20261126_000004_database_identity;
 
 pub mod reference;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_catalogue::Migration),
             Box::new(m20261126_000002_reference_data::Migration),
             Box::new(m20261126_000003_accounts_and_change_log::Migration),
+            Box::new(m20261126_000004_database_identity::Migration),
         ]
     }
 }

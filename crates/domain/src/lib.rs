@@ -12,6 +12,8 @@ mod enums;
 mod error;
 mod identifiers;
 mod ids;
+pub mod matching;
+pub mod places;
 mod text;
 mod values;
 

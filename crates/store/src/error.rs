@@ -12,6 +12,8 @@ pub enum StoreError {
     MigrationsPending(usize),
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    #[error("listening for other nodes' changes: {0}")]
+    Listener(String),
     #[error("a stored record is invalid: {0}")]
     Corrupt(String),
 }

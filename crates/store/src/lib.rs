@@ -6,6 +6,7 @@
 pub mod demo;
 mod entities;
 mod error;
+mod following;
 mod pagination;
 mod reading;
 mod records;
@@ -25,8 +26,9 @@ use sea_orm::{
 pub use error::StoreError;
 pub use pagination::{OfferCursor, Page, PageRequest};
 pub use reading::{OfferFilter, OfferOrder};
+pub use following::{ChangeListener, IndexableKind};
 pub use writing::{
-    CATALOGUE_WRITE_LOCK, ChangeEntry, EntityKind, LoginFailures, NewRefreshToken, RefreshOutcome,
+    CATALOGUE_WRITE_LOCK, CHANGES_CHANNEL, ChangeEntry, EntityKind, LoginFailures, NewRefreshToken, RefreshOutcome,
     WriteError,
 };
 
@@ -80,6 +82,9 @@ pub struct Store {
     /// Statements sent to the database since the pool opened: lets tests and metrics check
     /// that a request costs a bounded number of queries.
     statements: Arc<AtomicU64>,
+    /// Woken after every committed catalogue write of this process.
+    changes: Arc<tokio::sync::Notify>,
+    url: Arc<str>,
 }
 
 impl Store {
@@ -126,6 +131,8 @@ impl Store {
             db,
             engine,
             statements,
+            changes: Arc::new(tokio::sync::Notify::new()),
+            url: Arc::from(url),
         })
     }
 
@@ -136,6 +143,11 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Notified after each catalogue write this process commits (one stored permit at most).
+    pub fn change_notifier(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.changes)
     }
 
     /// Applies the migrations that have not run yet (schema and reference data).

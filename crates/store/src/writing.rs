@@ -38,6 +38,9 @@ use crate::{Engine, Store, StoreError, records};
 /// Advisory lock serialising catalogue writers on PostgreSQL ("PASSWRIT" in ASCII).
 pub const CATALOGUE_WRITE_LOCK: i64 = 0x5041_5353_5752_4954;
 
+/// The PostgreSQL notification channel on which committed catalogue writes are announced.
+pub const CHANGES_CHANNEL: &str = "passerelle_changes";
+
 /// Why a write did not happen. Everything but `Store` is the caller's to explain to the user.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -140,6 +143,8 @@ struct Write {
     transaction: DatabaseTransaction,
     actor: Option<UserId>,
     now: DateTime<Utc>,
+    engine: Engine,
+    changes: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Write {
@@ -164,8 +169,17 @@ impl Write {
         Ok(())
     }
 
+    /// Commits, and wakes whoever follows the log: this process's indexer directly, the other
+    /// nodes through a PostgreSQL notification (delivered only if the transaction commits).
     async fn commit(self) -> Result<(), DbErr> {
-        self.transaction.commit().await
+        if self.engine == Engine::Postgres {
+            self.transaction
+                .execute_unprepared(&format!("SELECT pg_notify('{CHANGES_CHANNEL}', '')"))
+                .await?;
+        }
+        self.transaction.commit().await?;
+        self.changes.notify_one();
+        Ok(())
     }
 
     /// The first free slug among `base`, `base-2`, `base-3`…, for a table's `slug` column.
@@ -220,6 +234,8 @@ impl Store {
             transaction,
             actor,
             now: Utc::now(),
+            engine: self.engine(),
+            changes: self.change_notifier(),
         })
     }
 

@@ -13,10 +13,14 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
 use passerelle_domain::{
     Email, Modality, OfferStatus, Siren, Siret, Slug, Visibility, fold_for_search,
 };
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait,
+};
 use uuid::Uuid;
 
 use crate::entities::{
+    change_log,
     organisation, organisation_skill, profile_skill, skill, skill_profile, taught_skill,
     training_offer, training_session, user,
 };
@@ -28,8 +32,6 @@ use content::{
 /// The seed of the demo shipped with `serve --demo`.
 pub const DEMO_SEED: u64 = 0x0000_CC17_A41E_2026;
 const PROFILE_COUNT: usize = 230;
-/// Advisory lock taken on PostgreSQL while the demo loads ("PASSDEMO" in ASCII).
-const DEMO_LOCK_KEY: i64 = 0x5041_5353_4445_4D4F;
 
 /// What the demo loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,16 +457,39 @@ impl Store {
             skill_profiles: rows.profiles.len(),
         };
         // Checked inside the write transaction, so two servers starting at once load it once.
+        // On PostgreSQL the catalogue writers' lock plays the part of BEGIN IMMEDIATE, and keeps
+        // the log positions below in commit order like any other write's.
         let transaction = self.begin_write().await?;
         if self.engine() == crate::Engine::Postgres {
-            // PostgreSQL has no BEGIN IMMEDIATE: a lock held until commit plays its part.
             transaction
-                .execute_unprepared(&format!("SELECT pg_advisory_xact_lock({DEMO_LOCK_KEY})"))
+                .execute_unprepared(&format!(
+                    "SELECT pg_advisory_xact_lock({})",
+                    crate::CATALOGUE_WRITE_LOCK
+                ))
                 .await?;
         }
         if organisation::Entity::find().count(&transaction).await? > 0 {
             return Ok(None);
         }
+        // The demo is written to the change log like any other write, so that every node
+        // following the log indexes it, including nodes that started before it was loaded.
+        let now = chrono::Utc::now();
+        let logged = |kind: &str, id: Uuid| change_log::ActiveModel {
+            entity_kind: Set(kind.to_owned()),
+            entity_id: Set(id),
+            operation: Set("CREATED".to_owned()),
+            actor_id: Set(None),
+            recorded_at: Set(now),
+            details: Set("{\"demo\":true}".to_owned()),
+            ..Default::default()
+        };
+        let log: Vec<change_log::ActiveModel> = rows
+            .organisations
+            .iter()
+            .map(|row| logged("ORGANISATION", row.id))
+            .chain(rows.offers.iter().map(|row| logged("TRAINING_OFFER", row.id)))
+            .chain(rows.profiles.iter().map(|row| logged("SKILL_PROFILE", row.id)))
+            .collect();
         insert_all(&transaction, rows.organisations).await?;
         insert_all(&transaction, rows.organisation_skills).await?;
         insert_all(&transaction, rows.offers).await?;
@@ -473,7 +498,21 @@ impl Store {
         insert_all(&transaction, rows.users).await?;
         insert_all(&transaction, rows.profiles).await?;
         insert_all(&transaction, rows.profile_skills).await?;
+        for chunk in log.chunks(200) {
+            change_log::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&transaction)
+                .await?;
+        }
+        if self.engine() == crate::Engine::Postgres {
+            transaction
+                .execute_unprepared(&format!(
+                    "SELECT pg_notify('{}', '')",
+                    crate::CHANGES_CHANNEL
+                ))
+                .await?;
+        }
         transaction.commit().await?;
+        self.change_notifier().notify_one();
         Ok(Some(summary))
     }
 }
