@@ -110,6 +110,20 @@ impl Analysers {
         words
     }
 
+    /// The folded words of `text` that narrow a search: stop words are dropped, unless
+    /// nothing else is left ("de la" stays). Queries and skill labels go through here both,
+    /// so that "gestion de projet" typed meets the label "Gestion de projet".
+    pub(crate) fn meaningful_words(&mut self, text: &str) -> Vec<Word> {
+        let words = self.words(text);
+        if words.iter().all(|word| is_stop_word(&word.folded)) {
+            return words;
+        }
+        words
+            .into_iter()
+            .filter(|word| !is_stop_word(&word.folded))
+            .collect()
+    }
+
     /// The stem of one folded word in a language.
     pub(crate) fn stem(&mut self, word: &str, language: TextLanguage) -> String {
         let analyser = match language {

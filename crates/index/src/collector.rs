@@ -145,8 +145,7 @@ impl Collector for SearchCollector {
         let modality = fast.str("modality")?;
         let departments = fast.str("departments")?;
         let wanted_modalities = wanted_ordinals(modality.as_ref(), &self.settings.modalities)?;
-        let wanted_departments =
-            wanted_ordinals(departments.as_ref(), &self.settings.departments)?;
+        let wanted_departments = wanted_ordinals(departments.as_ref(), &self.settings.departments)?;
         Ok(SegmentSearch {
             settings: Arc::clone(&self.settings),
             kind: fast.u64("kind")?,
@@ -287,18 +286,20 @@ impl SegmentCollector for SegmentSearch {
         if modality_ok && department_ok {
             *self.kinds.entry(kind).or_default() += 1;
         }
-        if kind_ok && department_ok {
-            if let Some(column) = &self.modality {
-                for ordinal in column.term_ords(doc) {
-                    *self.modality_counts.entry(ordinal).or_default() += 1;
-                }
+        if kind_ok
+            && department_ok
+            && let Some(column) = &self.modality
+        {
+            for ordinal in column.term_ords(doc) {
+                *self.modality_counts.entry(ordinal).or_default() += 1;
             }
         }
-        if kind_ok && modality_ok {
-            if let Some(column) = &self.departments {
-                for ordinal in column.term_ords(doc) {
-                    *self.department_counts.entry(ordinal).or_default() += 1;
-                }
+        if kind_ok
+            && modality_ok
+            && let Some(column) = &self.departments
+        {
+            for ordinal in column.term_ords(doc) {
+                *self.department_counts.entry(ordinal).or_default() += 1;
             }
         }
         if !(kind_ok && modality_ok && department_ok) {

@@ -1,8 +1,8 @@
 //! Highlights: a piece of a field's text around what the query matched, HTML-escaped, with
 //! `<mark>` around each matched word. A word counts as matched the way the query matched it:
 //! same folded word, same stem in either language, the typed prefix of the last word, within
-//! the typos allowed for its length, or a word of the label of a skill the query named by a
-//! synonym ("k8s" marks "Kubernetes").
+//! the typos allowed for its length, or a word of a label of a skill the query named ("k8s"
+//! marks "Kubernetes", which it also matches).
 
 use crate::analysis::{Analysers, TextLanguage, Word, within_edits};
 use crate::query::QueryPlan;
@@ -45,9 +45,6 @@ impl Highlighter {
     }
 
     fn matches(&mut self, word: &Word) -> bool {
-        if self.plan.label_words.contains(&word.folded) {
-            return true;
-        }
         let stems = [
             self.analysers.stem(&word.folded, TextLanguage::French),
             self.analysers.stem(&word.folded, TextLanguage::English),

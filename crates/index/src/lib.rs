@@ -74,7 +74,8 @@ impl Checkpoint {
     }
 
     fn from_payload(payload: &str) -> Option<Self> {
-        let mut parts = payload.split(' ');
+        // The database identity is the rest, spaces included.
+        let mut parts = payload.splitn(3, ' ');
         if parts.next()? != "passerelle-index-v1" {
             return None;
         }
@@ -105,6 +106,8 @@ pub struct SearchRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
     pub key: DocumentKey,
+    /// Relevance, comparable only between hits of one search (when no document has every word,
+    /// it counts a large constant per word matched).
     pub score: f32,
     pub distance_km: Option<f64>,
     pub cursor: Cursor,
@@ -141,6 +144,9 @@ pub struct Suggestion {
     pub text: String,
     pub target: SuggestionTarget,
 }
+
+/// The most suggestions one call returns, whatever is asked: a list to pick from while typing.
+pub const MAX_SUGGESTIONS: usize = 50;
 
 const CURRENT: &str = "CURRENT";
 /// Memory for the indexing buffer of a node following the log, and of a rebuild.
@@ -263,7 +269,9 @@ impl Generation {
 /// Poisoning only means another thread panicked mid-update of a value that is replaced
 /// whole; the value itself is still consistent.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The index folder of a node and its generations.
@@ -316,8 +324,7 @@ impl IndexHome {
     }
 
     /// Removes the generations other than `keep` (finished or abandoned rebuilds, the
-    /// generation a rebuild replaced). A generation being built by another process right now
-    /// is young; it is left alone.
+    /// generation a rebuild replaced), but not one that another process is building now.
     fn remove_others(&self, keep: &str) {
         let Ok(entries) = std::fs::read_dir(&self.path) else {
             return;
@@ -330,17 +337,24 @@ impl IndexHome {
                 .ok()
                 .and_then(|modified| modified.elapsed().ok())
                 .is_some_and(|age| age.as_secs() < 3600);
-            if name.starts_with("g-") && name != keep && !(young && self.is_building(&name)) {
+            if name.starts_with("g-") && name != keep && !self.is_building(&name, young) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
     }
 
-    /// Whether a generation is another process's rebuild in progress (it holds tantivy's
-    /// writer lock).
-    fn is_building(&self, name: &str) -> bool {
-        self.path.join(name).join(".tantivy-writer.lock").exists()
-            && self.current_name().as_deref() != Some(name)
+    /// Whether a generation is another process's rebuild in progress: its writer holds
+    /// tantivy's lock, or it is so young that the writer may not have taken it yet. The lock
+    /// file itself proves nothing: tantivy leaves it behind when the writer goes.
+    fn is_building(&self, name: &str, young: bool) -> bool {
+        if self.current_name().as_deref() == Some(name) {
+            return false;
+        }
+        let lock = self.path.join(name).join(".tantivy-writer.lock");
+        match std::fs::File::open(&lock) {
+            Ok(file) => matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+            Err(_) => young,
+        }
     }
 
     /// Starts building a new generation; [`Rebuild::finish`] makes it current.
@@ -463,7 +477,12 @@ impl SearchIndex {
     }
 
     fn generation(&self) -> Arc<Generation> {
-        Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+        Arc::clone(
+            &self
+                .current
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     /// The generation in use, by name (for logs and tests).
@@ -485,7 +504,10 @@ impl SearchIndex {
     pub fn apply(&self, changes: &Changes, checkpoint: &Checkpoint) -> Result<(), IndexError> {
         let generation = self.generation();
         let mut slot = lock(&self.writer);
-        if slot.as_ref().is_none_or(|(name, _)| *name != generation.name) {
+        if slot
+            .as_ref()
+            .is_none_or(|(name, _)| *name != generation.name)
+        {
             *slot = None;
             *slot = Some((generation.name.clone(), generation.writer(FOLLOW_BUDGET)?));
         }
@@ -534,9 +556,8 @@ impl SearchIndex {
         let fields = &generation.fields;
         let mut analysers = Analysers::new();
         let text = TextQuery::build(&request.text, fields, &self.taxonomy, &mut analysers);
-        let clauses = || {
-            query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today)
-        };
+        let clauses =
+            || query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today);
         let collector = SearchCollector {
             settings: Arc::new(Settings {
                 kinds: request.filter.kinds.clone(),
@@ -545,7 +566,7 @@ impl SearchIndex {
                 near: request.filter.near,
                 sort: request.sort,
                 after: request.after,
-                limit: request.first + 1,
+                limit: request.first.saturating_add(1),
                 today: request.today,
             }),
         };
@@ -597,8 +618,13 @@ impl SearchIndex {
     }
 
     /// As-you-type suggestions: skills by label or synonym, then offer titles and organisation
-    /// names whose words start with what was typed. CPU work, like [`Self::search`].
+    /// names whose words start with what was typed; at most [`MAX_SUGGESTIONS`]. CPU work,
+    /// like [`Self::search`].
     pub fn suggest(&self, prefix: &str, first: usize) -> Result<Vec<Suggestion>, IndexError> {
+        let first = first.min(MAX_SUGGESTIONS);
+        if first == 0 {
+            return Ok(Vec::new());
+        }
         let mut analysers = Analysers::new();
         let prefix: String = prefix.chars().take(MAX_QUERY_CHARS).collect();
         let mut words: Vec<String> = analysers
@@ -706,7 +732,10 @@ impl SearchIndex {
         let searcher = generation.reader.searcher();
         let error = tantivy_error(&generation.path);
         let top = searcher
-            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(first).order_by_score())
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(first).order_by_score(),
+            )
             .map_err(&error)?;
         let mut suggestions = Vec::new();
         for (_, address) in top {

@@ -9,23 +9,32 @@
 //! - the word's French and English stems in the stemmed title (×3), skill label (×2.5) and body
 //!   (×1) fields, scored by BM25;
 //! - the word itself with one typo from 5 letters, two from 9, in the folded title (0.6) and
-//!   body (0.2) fields, at a constant score far below any exact match, so that exact matches
-//!   rank above typo matches;
-//! - for the last word (search as you type), words starting with it, also at a constant score;
+//!   body (0.2) fields, at a constant score below that of an exact match, so that exact
+//!   matches rank above typo matches;
+//! - for the last word while it is being typed (nothing after it, not even a space or a stop
+//!   word), words starting with it, also at a constant score;
 //! - when the word, or a run of up to four words, is a skill label or synonym of the taxonomy
-//!   ("js", "k8s", "machine learning"), documents with that skill or any narrower one (×3).
+//!   ("js", "k8s", "gestion de projet": stop words do not count, in labels as in queries),
+//!   documents with that skill or any narrower one, at a constant score
+//!   ([`NAMED_SKILL_SCORE`]: having a skill is yes or no), and documents whose text has the
+//!   skill's labels ("k8s" finds "Kubernetes" in a title, as "kubernetes" would).
+//!
+//! # How documents rank
+//! By the sum of their groups' scores. In the "any group" fallback each group a document
+//! matches also adds [`MATCHED_GROUP_SCORE`], so documents with more of the words come first.
+//! Filters select without scoring: what they keep ranks as it would without them.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::analysis::{Analysers, TextLanguage, allowed_typos, is_stop_word};
+use crate::analysis::{Analysers, TextLanguage, allowed_typos};
 use crate::document::{
     ANY_SKILL, DocumentKind, FLAG_CERTIFIED, FLAG_CPF, FLAG_QUALIOPI, Fields, Point,
     skill_level_term,
@@ -36,6 +45,12 @@ use crate::taxonomy::Taxonomy;
 pub const MAX_QUERY_CHARS: usize = 256;
 /// At most this many words count; the rest of a query is ignored.
 pub const MAX_QUERY_WORDS: usize = 10;
+/// What having a skill the query named (or a narrower one) adds to a document's score: about
+/// what a word in a short title brings.
+const NAMED_SKILL_SCORE: f32 = 3.0;
+/// What each matched group adds in the "any word" fallback: more than the text score of a group
+/// can reach, so that the number of words matched ranks first.
+const MATCHED_GROUP_SCORE: f32 = 10_000.0;
 /// The shortest last word that is also searched as a prefix (a one-letter prefix matches
 /// half the dictionary and says nothing).
 const SHORTEST_PREFIX: usize = 2;
@@ -92,9 +107,8 @@ pub(crate) struct QueryWord {
 /// What a query matches, as words: what highlighting marks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryPlan {
+    /// The words typed, then the words of the labels of skills they named.
     pub(crate) words: Vec<QueryWord>,
-    /// Folded words of the labels of skills the query named through a synonym.
-    pub(crate) label_words: BTreeSet<String>,
 }
 
 impl QueryPlan {
@@ -104,26 +118,17 @@ impl QueryPlan {
 }
 
 /// Cuts the query into words, drops stop words (unless nothing else is left) and bounds it.
+/// Also says whether the last word is still being typed: it ends the text, and the person
+/// has not typed a space or a stop word after it.
 fn query_words(analysers: &mut Analysers, text: &str) -> (Vec<String>, bool) {
     let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
-    let ends_in_word = text.chars().last().is_some_and(char::is_alphanumeric);
-    let words: Vec<String> = analysers
-        .words(&text)
-        .into_iter()
-        .map(|word| word.folded)
-        .collect();
-    let meaningful: Vec<String> = words
-        .iter()
-        .filter(|word| !is_stop_word(word))
-        .cloned()
-        .collect();
-    let mut words = if meaningful.is_empty() {
-        words
-    } else {
-        meaningful
-    };
+    let mut words = analysers.meaningful_words(&text);
     words.truncate(MAX_QUERY_WORDS);
-    (words, ends_in_word)
+    let typing_last = words.last().is_some_and(|word| word.to == text.len());
+    (
+        words.into_iter().map(|word| word.folded).collect(),
+        typing_last,
+    )
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
@@ -174,7 +179,7 @@ impl TextQuery {
         taxonomy: &Taxonomy,
         analysers: &mut Analysers,
     ) -> Self {
-        let (words, ends_in_word) = query_words(analysers, text);
+        let (words, typing_last) = query_words(analysers, text);
         let mut plan = QueryPlan::default();
         let mut groups = Vec::new();
         let mut position = 0;
@@ -197,7 +202,7 @@ impl TextQuery {
                 let is_last = last && offset + 1 == length;
                 let (query, planned) = Self::word(
                     word,
-                    is_last && ends_in_word && word.chars().count() >= SHORTEST_PREFIX,
+                    is_last && typing_last && word.chars().count() >= SHORTEST_PREFIX,
                     fields,
                     analysers,
                 );
@@ -217,22 +222,22 @@ impl TextQuery {
             let group = match skills {
                 None => words_query,
                 Some(slugs) => {
+                    let typed = &words[position..position + length];
+                    let mut alternatives = vec![words_query];
                     let mut with_narrower = BTreeSet::new();
                     for slug in slugs {
                         with_narrower.extend(taxonomy.with_narrower(slug).iter().cloned());
-                        if let Some(skill) = taxonomy.skill(slug) {
-                            for label in [&skill.label_fr, &skill.label_en] {
-                                plan.label_words.extend(
-                                    analysers.words(label).into_iter().map(|word| word.folded),
-                                );
-                            }
-                        }
+                        alternatives.extend(Self::labels(
+                            taxonomy, slug, typed, fields, analysers, &mut plan,
+                        ));
                     }
-                    let skill_query = Box::new(BoostQuery::new(
+                    // Having the skill is yes or no: a constant, not BM25 over the skills
+                    // column, which would favour documents with fewer skills.
+                    alternatives.push(Box::new(ConstScoreQuery::new(
                         terms_of(fields.skills, with_narrower),
-                        3.0,
-                    ));
-                    any_of(vec![words_query, skill_query])
+                        NAMED_SKILL_SCORE,
+                    )));
+                    any_of(alternatives)
                 }
             };
             groups.push(group);
@@ -241,22 +246,76 @@ impl TextQuery {
         Self { groups, plan }
     }
 
+    /// The labels of a named skill other than what was typed, as text to match: "k8s" also
+    /// finds the documents that say "Kubernetes" without having the skill.
+    fn labels(
+        taxonomy: &Taxonomy,
+        slug: &str,
+        typed: &[String],
+        fields: &Fields,
+        analysers: &mut Analysers,
+        plan: &mut QueryPlan,
+    ) -> Vec<Box<dyn Query>> {
+        let Some(skill) = taxonomy.skill(slug) else {
+            return Vec::new();
+        };
+        let mut seen: Vec<Vec<String>> = vec![typed.to_vec()];
+        let mut queries = Vec::new();
+        for label in [&skill.label_fr, &skill.label_en] {
+            let words: Vec<String> = analysers
+                .meaningful_words(label)
+                .into_iter()
+                .map(|word| word.folded)
+                .collect();
+            if words.is_empty() || seen.contains(&words) {
+                continue;
+            }
+            let mut all_words = Vec::new();
+            for word in &words {
+                let (french, english) = Self::stems(word, analysers);
+                all_words.push((Occur::Must, any_of(Self::exact(&french, &english, fields))));
+                if !plan.words.iter().any(|planned| planned.folded == *word) {
+                    plan.words.push(QueryWord {
+                        folded: word.clone(),
+                        stems: [french, english],
+                        typos: 0,
+                        prefix: false,
+                    });
+                }
+            }
+            queries.push(Box::new(BooleanQuery::new(all_words)) as Box<dyn Query>);
+            seen.push(words);
+        }
+        queries
+    }
+
+    fn stems(word: &str, analysers: &mut Analysers) -> (String, String) {
+        (
+            analysers.stem(word, TextLanguage::French),
+            analysers.stem(word, TextLanguage::English),
+        )
+    }
+
+    /// A word's stems in the stemmed fields, weighted by field and scored by BM25.
+    fn exact(french: &str, english: &str, fields: &Fields) -> Vec<Box<dyn Query>> {
+        vec![
+            term_query(fields.title_fr, french, 3.0),
+            term_query(fields.title_en, english, 3.0),
+            term_query(fields.skills_fr, french, 2.5),
+            term_query(fields.skills_en, english, 2.5),
+            term_query(fields.body_fr, french, 1.0),
+            term_query(fields.body_en, english, 1.0),
+        ]
+    }
+
     fn word(
         word: &str,
         prefix: bool,
         fields: &Fields,
         analysers: &mut Analysers,
     ) -> (Box<dyn Query>, QueryWord) {
-        let french = analysers.stem(word, TextLanguage::French);
-        let english = analysers.stem(word, TextLanguage::English);
-        let mut alternatives = vec![
-            term_query(fields.title_fr, &french, 3.0),
-            term_query(fields.title_en, &english, 3.0),
-            term_query(fields.skills_fr, &french, 2.5),
-            term_query(fields.skills_en, &english, 2.5),
-            term_query(fields.body_fr, &french, 1.0),
-            term_query(fields.body_en, &english, 1.0),
-        ];
+        let (french, english) = Self::stems(word, analysers);
+        let mut alternatives = Self::exact(&french, &english, fields);
         let typos = allowed_typos(word);
         if typos > 0 {
             for (field, boost) in [(fields.folded_title, 0.6), (fields.folded_body, 0.2)] {
@@ -266,7 +325,8 @@ impl TextQuery {
         }
         if prefix {
             for (field, boost) in [(fields.folded_title, 0.8), (fields.folded_body, 0.3)] {
-                let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), 0, true);
+                let prefix =
+                    FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), 0, true);
                 alternatives.push(Box::new(BoostQuery::new(Box::new(prefix), boost)));
             }
         }
@@ -287,18 +347,27 @@ impl TextQuery {
         self.groups.len()
     }
 
-    /// Every group must match (`all`), or at least one.
+    /// Every group must match (`all`), or at least one. With "at least one", each group a
+    /// document matches adds [`MATCHED_GROUP_SCORE`], so that documents with more of the words
+    /// rank above those with fewer, and text relevance only orders those with as many.
     pub(crate) fn query(&self, all: bool) -> Option<Box<dyn Query>> {
         if self.groups.is_empty() {
             return None;
         }
-        let occur = if all { Occur::Must } else { Occur::Should };
-        Some(Box::new(BooleanQuery::new(
-            self.groups
-                .iter()
-                .map(|group| (occur, group.box_clone()))
-                .collect(),
-        )))
+        let clauses = self
+            .groups
+            .iter()
+            .map(|group| {
+                if all {
+                    (Occur::Must, group.box_clone())
+                } else {
+                    let counted: Box<dyn Query> =
+                        Box::new(ConstScoreQuery::new(group.box_clone(), MATCHED_GROUP_SCORE));
+                    (Occur::Should, any_of(vec![group.box_clone(), counted]))
+                }
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 }
 
@@ -345,10 +414,7 @@ pub(crate) fn filter_clauses(
     ) {
         clauses.push((
             Occur::Must,
-            terms_of(
-                fields.skill_levels,
-                [skill_level_term(ANY_SKILL, level)],
-            ),
+            terms_of(fields.skill_levels, [skill_level_term(ANY_SKILL, level)]),
         ));
     }
     if let Some(max) = filter.max_price_cents {
@@ -402,11 +468,22 @@ pub(crate) fn filter_clauses(
     clauses
 }
 
-/// The whole query: text (all or any of its words) and the filters.
+/// The whole query: text (all or any of its words) and the filters. Filters only select: they
+/// score zero, so that the ranking of what they keep is the text's alone.
 pub(crate) fn combine(
     text: Option<Box<dyn Query>>,
-    mut clauses: Vec<(Occur, Box<dyn Query>)>,
+    filters: Vec<(Occur, Box<dyn Query>)>,
 ) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+        .into_iter()
+        .map(|(occur, query)| match occur {
+            Occur::MustNot => (occur, query),
+            _ => (
+                occur,
+                Box::new(ConstScoreQuery::new(query, 0.0)) as Box<dyn Query>,
+            ),
+        })
+        .collect();
     let has_positive = text.is_some() || clauses.iter().any(|(occur, _)| *occur == Occur::Must);
     if let Some(text) = text {
         clauses.push((Occur::Must, text));
@@ -436,6 +513,22 @@ mod tests {
         let mut analysers = Analysers::new();
         let (words, _) = query_words(&mut analysers, "title:(rust OR \"go\") AND -java* /re.*/");
         assert_eq!(words, ["title", "rust", "go", "java", "re"]);
+    }
+
+    #[test]
+    fn only_a_last_word_still_being_typed_is_a_prefix() {
+        let mut analysers = Analysers::new();
+        assert!(query_words(&mut analysers, "rust kubern").1);
+        assert!(!query_words(&mut analysers, "rust kubern ").1);
+        assert!(
+            !query_words(&mut analysers, "kubern de").1,
+            "a stop word came after it"
+        );
+        assert!(!query_words(&mut analysers, "kubern!").1);
+        assert!(
+            query_words(&mut analysers, "de la").1,
+            "stop words alone are kept"
+        );
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl Taxonomy {
                 .chain(skill.alt_labels.iter());
             for name in names {
                 let words: Vec<String> = analysers
-                    .words(name)
+                    .meaningful_words(name)
                     .into_iter()
                     .map(|word| word.folded)
                     .collect();
@@ -109,7 +109,12 @@ impl Taxonomy {
 mod tests {
     use super::*;
 
-    pub(crate) fn skill(slug: &str, broader: Option<&str>, fr: &str, alt: &[&str]) -> TaxonomySkill {
+    pub(crate) fn skill(
+        slug: &str,
+        broader: Option<&str>,
+        fr: &str,
+        alt: &[&str],
+    ) -> TaxonomySkill {
         TaxonomySkill {
             slug: slug.to_owned(),
             broader: broader.map(str::to_owned),
@@ -142,6 +147,24 @@ mod tests {
             &["Sécurité informatique"],
         )]);
         let words = vec!["securite".to_owned(), "informatique".to_owned()];
-        assert!(taxonomy.named(&words).is_some_and(|slugs| slugs.contains("cybersecurite")));
+        assert!(
+            taxonomy
+                .named(&words)
+                .is_some_and(|slugs| slugs.contains("cybersecurite"))
+        );
+    }
+
+    #[test]
+    fn labels_are_recognised_without_their_stop_words_as_queries_drop_them() {
+        let taxonomy = Taxonomy::new(vec![skill(
+            "gestion-de-projet",
+            None,
+            "Gestion de projet",
+            &["conduite de projet"],
+        )]);
+        for words in [["gestion", "projet"], ["conduite", "projet"]] {
+            let words: Vec<String> = words.iter().map(|word| (*word).to_owned()).collect();
+            assert!(taxonomy.named(&words).is_some(), "{words:?}");
+        }
     }
 }
