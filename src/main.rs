@@ -24,6 +24,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Rebuild the search index from the database into a new folder and switch to it; a
+    /// server running on the same data directory keeps serving and switches within seconds.
+    Reindex(DatabaseArgs),
     /// Print the GraphQL schema (SDL); schema.graphql at the repository root is this output.
     ExportSchema,
 }
@@ -143,6 +146,14 @@ async fn migrate(args: DatabaseArgs) -> Result<(), String> {
     store.close().await.map_err(|error| error.to_string())
 }
 
+async fn reindex(args: DatabaseArgs) -> Result<(), String> {
+    let documents = passerelle_server::reindex(&args.data_dir, args.database_url.as_deref())
+        .await
+        .map_err(|error| error.to_string())?;
+    println!("search index rebuilt: {documents} documents");
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -150,6 +161,7 @@ async fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
+        Command::Reindex(args) => reindex(args).await,
         Command::ExportSchema => {
             print!("{}", passerelle_server::export_schema());
             Ok(())

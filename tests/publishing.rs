@@ -7,49 +7,23 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Account, TestServer, error_code};
+use support::{
+    CREATE_OFFER, CREATE_ORGANISATION, PUBLISH_OFFER, TestServer, complete_offer,
+    create_offer, date_in, error_code, payload, provider,
+};
 
-const CREATE_ORGANISATION: &str = "mutation($input: OrganisationInput!) {
-    createOrganisation(input: $input) { organisation { id slug name siret isTrainingProvider qualiopiCertified place { name } skills { slug } }
-    userErrors { field message code } } }";
 const UPDATE_ORGANISATION: &str = "mutation($id: ID!, $input: OrganisationInput!) {
     updateOrganisation(id: $id, input: $input) { organisation { id name } userErrors { field message code } } }";
 const ADD_MEMBER: &str = "mutation($org: ID!, $email: String!, $role: MemberRole!) {
     addMember(organisationId: $org, email: $email, role: $role) { organisation { id } userErrors { field message code } } }";
 const REMOVE_MEMBER: &str = "mutation($org: ID!, $user: ID!) {
     removeMember(organisationId: $org, userId: $user) { organisation { id } userErrors { field message code } } }";
-const CREATE_OFFER: &str = "mutation($org: ID!, $input: TrainingOfferInput!) {
-    createTrainingOffer(organisationId: $org, input: $input) { trainingOffer { id slug status version title } userErrors { field message code } } }";
 const UPDATE_OFFER: &str = "mutation($id: ID!, $version: Int!, $input: TrainingOfferInput!) {
     updateTrainingOffer(id: $id, expectedVersion: $version, input: $input) { trainingOffer { id status version title sessions { startDate place { inseeCode } } } userErrors { field message code } } }";
-const PUBLISH_OFFER: &str = "mutation($id: ID!) {
-    publishTrainingOffer(id: $id) { trainingOffer { id status version publishedAt } userErrors { field message code } } }";
 const ARCHIVE_OFFER: &str = "mutation($id: ID!) {
     archiveTrainingOffer(id: $id) { trainingOffer { id status } userErrors { field message code } } }";
 const UPSERT_PROFILE: &str = "mutation($input: SkillProfileInput!) {
     upsertSkillProfile(input: $input) { skillProfile { id displayName visibility contactEmail skills { skill { slug } level years } } userErrors { field message code } } }";
-
-fn date_in(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::TimeDelta::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-/// An offer input that is complete enough to publish.
-fn complete_offer(title: &str) -> Value {
-    json!({
-        "title": title,
-        "summary": "Écrire des services web sûrs et rapides en Rust.",
-        "description": "Programme : propriété et emprunts, traits, async avec tokio, axum et sea-orm. Travaux pratiques sur un service réel.",
-        "skills": [{ "skill": "rust", "level": 3 }],
-        "modality": "IN_PERSON",
-        "durationHours": 21,
-        "priceCents": 180000,
-        "cpfEligible": true,
-        "certification": { "code": "RS1234", "title": "Développer des services en Rust" },
-        "sessions": [{ "startDate": date_in(30), "endDate": date_in(32), "place": "34172", "seats": 12 }]
-    })
-}
 
 /// A draft that cannot be published yet: short description, no price, no session.
 fn sketchy_offer(title: &str) -> Value {
@@ -63,10 +37,6 @@ fn sketchy_offer(title: &str) -> Value {
     })
 }
 
-fn payload<'a>(data: &'a Value, field: &str) -> &'a Value {
-    &data[field]
-}
-
 fn codes(payload: &Value) -> Vec<String> {
     payload["userErrors"]
         .as_array()
@@ -74,31 +44,6 @@ fn codes(payload: &Value) -> Vec<String> {
         .iter()
         .map(|error| error["code"].as_str().unwrap().to_owned())
         .collect()
-}
-
-/// A provider organisation owned by `owner`; returns its ID.
-async fn provider(server: &TestServer, owner: &Account, name: &str) -> String {
-    let data = server
-        .data_as(
-            &owner.access_token,
-            CREATE_ORGANISATION,
-            json!({ "input": { "name": name, "isTrainingProvider": true, "place": "34172", "skills": ["rust"] } }),
-        )
-        .await;
-    let created = payload(&data, "createOrganisation");
-    assert_eq!(created["userErrors"], json!([]), "{created}");
-    created["organisation"]["id"].as_str().unwrap().to_owned()
-}
-
-async fn create_offer(server: &TestServer, token: &str, organisation: &str, input: Value) -> Value {
-    let data = server
-        .data_as(
-            token,
-            CREATE_OFFER,
-            json!({ "org": organisation, "input": input }),
-        )
-        .await;
-    payload(&data, "createTrainingOffer").clone()
 }
 
 #[tokio::test]

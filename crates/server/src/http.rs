@@ -8,7 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use passerelle_index::LocalIndex;
+use passerelle_index::SearchIndex;
 use passerelle_store::Store;
 use serde_json::json;
 use tower_http::trace::TraceLayer;
@@ -21,7 +21,7 @@ pub(crate) struct AppState {
     pub schema: PasserelleSchema,
     pub services: Services,
     pub store: Store,
-    pub index: LocalIndex,
+    pub index: std::sync::Arc<SearchIndex>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -153,30 +153,44 @@ async fn graphql_get(
     execute(&state, &headers, request).await
 }
 
-/// Ready when the database answers with every migration applied and the index opens.
+/// Index entries behind the database beyond which a node reports itself not ready: it would
+/// serve visibly stale results (a rebuild or a long outage is in progress).
+const READY_LAG: i64 = 10_000;
+
+/// Ready when the database answers with every migration applied and the index is built and
+/// close behind the change log. The body reports the index lag in log entries either way.
 async fn readyz(State(state): State<AppState>) -> Response {
     let database = state.store.check_ready().await;
-    let index = state.index.document_count();
-    match (database, index) {
-        (Ok(()), Ok(documents)) => {
-            axum::Json(json!({ "status": "ready", "database": "ok", "indexDocuments": documents }))
-                .into_response()
-        }
-        (database, index) => {
-            if let Err(error) = &database {
-                tracing::warn!(%error, "readiness: database not ready");
-            }
-            if let Err(error) = &index {
-                tracing::warn!(%error, "readiness: index not ready");
-            }
-            let body = json!({
-                "status": "unavailable",
-                "database": if database.is_ok() { "ok" } else { "unavailable" },
-                "index": if index.is_ok() { "ok" } else { "unavailable" },
-            });
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
-        }
+    let latest = state.store.latest_change_seq().await;
+    let checkpoint = state.index.checkpoint();
+    let documents = state.index.document_count();
+    let lag = match (&latest, &checkpoint) {
+        (Ok(latest), Some(checkpoint)) => Some((latest - checkpoint.seq).max(0)),
+        _ => None,
+    };
+    let index_ready = lag.is_some_and(|lag| lag <= READY_LAG);
+    if let Err(error) = &database {
+        tracing::warn!(%error, "readiness: database not ready");
     }
+    let ready = database.is_ok() && index_ready;
+    let body = json!({
+        "status": if ready { "ready" } else { "unavailable" },
+        "database": if database.is_ok() { "ok" } else { "unavailable" },
+        "index": {
+            "status": if index_ready { "ok" } else { "behind" },
+            "generation": state.index.generation_name(),
+            "documents": documents,
+            "appliedSeq": checkpoint.map(|checkpoint| checkpoint.seq),
+            "latestSeq": latest.ok(),
+            "lag": lag,
+        },
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 async fn schema_file(State(state): State<AppState>) -> impl IntoResponse {

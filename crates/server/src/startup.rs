@@ -2,12 +2,15 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use passerelle_index::{IndexError, LocalIndex};
+use std::sync::Arc;
+
+use passerelle_index::{IndexError, IndexHome, SearchIndex};
 use passerelle_store::demo::{DEMO_SEED, DemoSummary};
 use passerelle_store::{Store, StoreError, redact};
 use tokio::net::TcpListener;
 
 use crate::auth::KeyRing;
+use crate::search::{Indexer, Reference, SearchService, rebuild_into};
 use crate::services::{DemoAccount, Services};
 use crate::{graphql, http};
 
@@ -73,6 +76,8 @@ pub enum StartupError {
     Demo(String),
     #[error("search index in the data directory (--data-dir / PASSERELLE_DATA_DIR): {0}")]
     Index(IndexError),
+    #[error("building the search index from the database: {0}")]
+    Indexing(String),
     #[error("cannot listen on {address} (--listen / PASSERELLE_LISTEN): {source}")]
     Listen {
         address: SocketAddr,
@@ -101,6 +106,38 @@ pub async fn open_store(
     Ok(store)
 }
 
+/// The search index folder inside the data directory.
+fn index_home(data_dir: &std::path::Path) -> IndexHome {
+    IndexHome::new(&data_dir.join("index"))
+}
+
+/// `passerelle reindex`: builds a new index generation from the database next to the one in
+/// use and makes it current; a running server switches to it within seconds. Returns the
+/// number of documents indexed.
+pub async fn reindex(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+) -> Result<u64, StartupError> {
+    let store = open_store(data_dir, database_url).await?;
+    let reference = Arc::new(Reference::load(&store).await.map_err(StartupError::Database)?);
+    let (documents, checkpoint) = rebuild_into(&store, &reference, &index_home(data_dir))
+        .await
+        .map_err(|error| StartupError::Indexing(error.to_string()))?;
+    tracing::info!(documents, seq = checkpoint.seq, "search index rebuilt");
+    store.close().await.map_err(StartupError::Database)?;
+    Ok(documents)
+}
+
+/// Stops the indexer when the application goes away, however it goes.
+#[derive(Debug)]
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A server ready to accept connections.
 #[derive(Debug)]
 pub struct Application {
@@ -110,6 +147,8 @@ pub struct Application {
     router: axum::Router,
     demo: Option<DemoSummary>,
     demo_accounts: Vec<DemoAccount>,
+    index: Arc<SearchIndex>,
+    _indexer: AbortOnDrop,
 }
 
 /// The key ring the settings name: the secret, else the key file, else the data directory's
@@ -149,14 +188,26 @@ impl Application {
         } else {
             Vec::new()
         };
-        let index = LocalIndex::open_or_create(&settings.data_dir.join("index"))
-            .map_err(StartupError::Index)?;
-        let schema = graphql::build_schema(services.clone());
+        let reference = Arc::new(Reference::load(&store).await.map_err(StartupError::Database)?);
+        let index = Arc::new(
+            SearchIndex::open(
+                index_home(&settings.data_dir),
+                Arc::clone(&reference.taxonomy),
+            )
+            .map_err(StartupError::Index)?,
+        );
+        let indexer = Indexer::prepare(store.clone(), Arc::clone(&index), Arc::clone(&reference))
+            .await
+            .map_err(|error| StartupError::Indexing(error.to_string()))?;
+        let listener = indexer.listen().await;
+        let indexer = AbortOnDrop(tokio::spawn(indexer.run(listener)));
+        let search = SearchService::new(store.clone(), Arc::clone(&index), reference);
+        let schema = graphql::build_schema(services.clone(), search);
         let router = http::router(http::AppState {
             schema,
             services,
             store: store.clone(),
-            index,
+            index: Arc::clone(&index),
         });
         let listener =
             TcpListener::bind(settings.listen)
@@ -178,7 +229,14 @@ impl Application {
             router,
             demo,
             demo_accounts,
+            index,
+            _indexer: indexer,
         })
+    }
+
+    /// This node's search index.
+    pub fn search_index(&self) -> &Arc<SearchIndex> {
+        &self.index
     }
 
     /// The address the server listens on (useful with port 0).
@@ -208,6 +266,7 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await?;
+        drop(self._indexer);
         self.store.close().await.map_err(std::io::Error::other)
     }
 }

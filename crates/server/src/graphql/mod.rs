@@ -22,22 +22,30 @@ mod mutation;
 mod pagination;
 mod query;
 mod scalars;
+mod search;
 pub(crate) mod types;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, Request, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Request, Schema};
 use passerelle_domain::Reader;
 
+use crate::search::SearchService;
 use crate::services::Services;
 
 pub use errors::RequestId;
 
-pub type PasserelleSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+/// The query root: catalogue reads and search.
+#[derive(Debug, MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(query::Query, search::SearchQuery);
 
-pub(crate) fn build_schema(services: Services) -> PasserelleSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+pub type PasserelleSchema = Schema<QueryRoot, mutation::Mutation, EmptySubscription>;
+
+pub(crate) fn build_schema(services: Services, search: SearchService) -> PasserelleSchema {
+    Schema::build(QueryRoot::default(), mutation::Mutation, EmptySubscription)
         .data(services.store().clone())
         .data(services)
+        .data(search)
         .finish()
 }
 
@@ -60,7 +68,7 @@ pub(crate) fn sdl(schema: &PasserelleSchema) -> String {
 
 /// The schema in SDL, as `passerelle export-schema` prints it and `schema.graphql` holds it.
 pub fn export_schema() -> String {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), mutation::Mutation, EmptySubscription)
         .finish()
         .sdl()
 }

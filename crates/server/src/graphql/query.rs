@@ -142,7 +142,7 @@ async fn load_node(context: &Context<'_>, id: &ID) -> async_graphql::Result<Opti
     Ok(node)
 }
 
-#[Object]
+#[Object(name = "CatalogueQuery")]
 impl Query {
     /// Any object by its global ID.
     async fn node(&self, context: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
