@@ -7,10 +7,10 @@
 //! Each word of the query becomes a group of alternatives, and every group must match (with a
 //! fallback to "any group" when that finds nothing):
 //! - the word's French and English stems in the stemmed title (×3), skill label (×2.5) and body
-//!   (×1) fields, scored by BM25;
+//!   (×1) fields, scored by BM25, plus a constant ([`EXACT_WORD_SCORE`]) for matching at all;
 //! - the word itself with one typo from 5 letters, two from 9, in the folded title (0.6) and
-//!   body (0.2) fields, at a constant score below that of an exact match, so that exact
-//!   matches rank above typo matches;
+//!   body (0.2) fields, at a constant score below that constant, so that exact matches rank
+//!   above typo matches even for a word so common that BM25 gives it next to nothing;
 //! - for the last word while it is being typed (nothing after it, not even a space or a stop
 //!   word), words starting with it, also at a constant score;
 //! - when the word, or a run of up to four words, is a skill label or synonym of the taxonomy
@@ -45,6 +45,10 @@ use crate::taxonomy::Taxonomy;
 pub const MAX_QUERY_CHARS: usize = 256;
 /// At most this many words count; the rest of a query is ignored.
 pub const MAX_QUERY_WORDS: usize = 10;
+/// What matching a word exactly (by stem, in any field) adds: more than a typo and a prefix
+/// can bring together (0.6 + 0.2 + 0.8 + 0.3), so that an exact match outranks them however
+/// common the word.
+const EXACT_WORD_SCORE: f32 = 2.0;
 /// What having a skill the query named (or a narrower one) adds to a document's score: about
 /// what a word in a short title brings.
 const NAMED_SKILL_SCORE: f32 = 3.0;
@@ -316,6 +320,11 @@ impl TextQuery {
     ) -> (Box<dyn Query>, QueryWord) {
         let (french, english) = Self::stems(word, analysers);
         let mut alternatives = Self::exact(&french, &english, fields);
+        // BM25 alone would not do: a word in most documents scores next to nothing.
+        alternatives.push(Box::new(ConstScoreQuery::new(
+            any_of(Self::exact(&french, &english, fields)),
+            EXACT_WORD_SCORE,
+        )));
         let typos = allowed_typos(word);
         if typos > 0 {
             for (field, boost) in [(fields.folded_title, 0.6), (fields.folded_body, 0.2)] {

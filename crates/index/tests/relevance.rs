@@ -132,8 +132,17 @@ const AT_PARIS: Place = Place(PARIS, "75");
 /// A document with only its name, language, title and place; the rest is filled in by each
 /// fixture entry.
 fn document(name: &str, language: TextLanguage, title: &str, place: &Place) -> Document {
+    document_with_key(key(name), language, title, place)
+}
+
+fn document_with_key(
+    key: DocumentKey,
+    language: TextLanguage,
+    title: &str,
+    place: &Place,
+) -> Document {
     Document {
-        key: key(name),
+        key,
         language,
         title: title.to_owned(),
         body: Vec::new(),
@@ -148,7 +157,7 @@ fn document(name: &str, language: TextLanguage, title: &str, place: &Place) -> D
         qualiopi: false,
         session_starts: Vec::new(),
         available_from: None,
-        sort_time: id(name) as i64 * 1000,
+        sort_time: key.id as i64 * 1000,
     }
 }
 
@@ -656,6 +665,53 @@ fn exact_match_ranks_above_typo_match() {
         fixture.text("reach"),
         ["reach-paris", "hugo-bernard", "react-montpellier"]
     );
+}
+
+/// The exact word ranks above a typo even when it is so common that its exact matches score
+/// little: with "formation" in most descriptions, "formation groupe" puts the offer titled
+/// "Information" (two typos away), with "groupe" in its description, after every document
+/// that has both words in its description.
+#[test]
+fn exact_match_ranks_above_typo_match_even_for_a_common_word() {
+    let fixture = fixture();
+    let offer = |id: u128, title: &str, body: &str| Document {
+        body: strings(&[body]),
+        ..document_with_key(
+            DocumentKey {
+                kind: DocumentKind::TrainingOffer,
+                id,
+            },
+            French,
+            title,
+            &AT_NIMES,
+        )
+    };
+    let mut upserts: Vec<Document> = (101..=200)
+        .map(|id| {
+            offer(
+                id,
+                "Atelier pratique",
+                "Une formation en petit groupe, avec des exercices.",
+            )
+        })
+        .collect();
+    upserts.push(offer(
+        201,
+        "Information et communication",
+        "Travail en groupe.",
+    ));
+    let changes = Changes {
+        upserts,
+        deletes: Vec::new(),
+    };
+    fixture.index.apply(&changes, &checkpoint()).unwrap();
+    let results = fixture.run(&SearchRequest {
+        first: 200,
+        ..request("formation groupe")
+    });
+    let ids: Vec<u128> = results.hits.iter().map(|hit| hit.key.id).collect();
+    assert_eq!(ids.last(), Some(&201), "{ids:?}");
+    assert_eq!(results.total, 100 + 1);
 }
 
 /// The last word is also a prefix (search as you type): "kubern" finds Kubernetes. Earlier
