@@ -235,20 +235,20 @@ impl Generation {
             .map_err(tantivy_error(&self.path))
     }
 
+    /// Each upsert deletes its key just before it is added, so that of two versions of a
+    /// record in one batch only the later stays (a delete only hits documents added before it).
     fn write(
         &self,
         writer: &mut IndexWriter,
         changes: &Changes,
         taxonomy: &Taxonomy,
     ) -> Result<(), IndexError> {
-        for key in changes
-            .deletes
-            .iter()
-            .chain(changes.upserts.iter().map(|document| &document.key))
-        {
-            writer.delete_term(Term::from_field_text(self.fields.key, &key.term_text()));
+        let term = |key: &DocumentKey| Term::from_field_text(self.fields.key, &key.term_text());
+        for key in &changes.deletes {
+            writer.delete_term(term(key));
         }
         for document in &changes.upserts {
+            writer.delete_term(term(&document.key));
             writer
                 .add_document(self.fields.document(document, taxonomy))
                 .map_err(tantivy_error(&self.path))?;

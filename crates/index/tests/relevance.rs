@@ -1642,6 +1642,24 @@ fn deletes_and_updates_take_effect() {
     assert_eq!(fixture.index.checkpoint(), Some(next));
 }
 
+/// Two versions of one record in one batch leave one document, the later version.
+#[test]
+fn the_later_of_two_versions_in_one_batch_wins() {
+    let fixture = fixture();
+    let version = |title: &str| Document {
+        title: title.to_owned(),
+        ..fixture_documents().remove(0)
+    };
+    let changes = Changes {
+        upserts: vec![version("Rust débutant"), version("Rust expert")],
+        deletes: Vec::new(),
+    };
+    fixture.index.apply(&changes, &checkpoint()).unwrap();
+    assert_eq!(fixture.index.document_count(), NAMES.len() as u64);
+    assert_eq!(fixture.text("expert"), ["rust-montpellier"]);
+    assert!(fixture.text("debutant").is_empty());
+}
+
 /// Reopening from the same folder finds the index and the checkpoint it was left at, whatever
 /// the database identity looks like.
 #[test]
