@@ -4,16 +4,19 @@
 //! One small fixture serves them all: French and English training offers, skill profiles and
 //! organisations in Montpellier, Nîmes, Toulouse and Paris, over the real skills taxonomy
 //! (`migrations/data/skills.json`), so that synonyms and broader skills are the ones users meet.
+//! One test adds a hundred look-alike offers to it, to make a word common.
 
+// In a test, a failed unwrap is a failed test, with its line.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::sync::Arc;
 
+use TextLanguage::{English, French};
 use passerelle_index::{
-    Changes, Checkpoint, Cursor, Document, DocumentKey, DocumentKind, Filter, Near, Point,
-    SearchIndex, SearchRequest, SearchResults, Sort, SuggestionTarget, Taxonomy, TaxonomySkill,
-    TextLanguage,
+    Changes, Checkpoint, Cursor, Document, DocumentKey, DocumentKind, Filter, IndexHome, Near,
+    Point, SearchIndex, SearchRequest, SearchResults, Sort, SuggestionTarget, Taxonomy,
+    TaxonomySkill, TextLanguage,
 };
 
 /// Days since 1970-01-01 that the tests call today (early October 2024).
@@ -175,8 +178,6 @@ fn skills(skills: &[(&str, u8)]) -> Vec<(String, u8)> {
 fn modality(code: &str) -> Option<String> {
     Some(code.to_owned())
 }
-
-use TextLanguage::{English, French};
 
 fn fixture_documents() -> Vec<Document> {
     vec![
@@ -503,7 +504,7 @@ struct Fixture {
 }
 
 fn open(folder: &Path) -> SearchIndex {
-    SearchIndex::open(passerelle_index::IndexHome::new(folder), taxonomy()).unwrap()
+    SearchIndex::open(IndexHome::new(folder), taxonomy()).unwrap()
 }
 
 fn fixture() -> Fixture {
@@ -1337,6 +1338,54 @@ fn kinds_facet_is_disjunctive() {
     assert_eq!(
         count(&everything.facets.modalities, &"REMOTE".to_owned()),
         1
+    );
+}
+
+/// Modalities and departments follow the same rule: each facet ignores its own filter and
+/// follows the others.
+#[test]
+fn modality_and_department_facets_are_disjunctive() {
+    let fixture = fixture();
+    let offers = fixture.run(&filtered("", offers_only()));
+    let in_montpellier_remote = fixture.run(&filtered(
+        "",
+        Filter {
+            departments: vec!["34".to_owned()],
+            modalities: vec!["REMOTE".to_owned()],
+            ..offers_only()
+        },
+    ));
+    assert_eq!(in_montpellier_remote.total, 0);
+    let in_montpellier = fixture.run(&filtered(
+        "",
+        Filter {
+            departments: vec!["34".to_owned()],
+            ..offers_only()
+        },
+    ));
+    let remote = fixture.run(&filtered(
+        "",
+        Filter {
+            modalities: vec!["REMOTE".to_owned()],
+            ..offers_only()
+        },
+    ));
+    assert_eq!(
+        in_montpellier_remote.facets.modalities,
+        in_montpellier.facets.modalities
+    );
+    assert_eq!(
+        in_montpellier_remote.facets.departments,
+        remote.facets.departments
+    );
+    assert_eq!(in_montpellier.facets.departments, offers.facets.departments);
+    assert_eq!(
+        remote.facets.departments,
+        [
+            ("75".to_owned(), 2),
+            ("30".to_owned(), 1),
+            ("31".to_owned(), 1)
+        ]
     );
 }
 
