@@ -81,6 +81,29 @@ fn migrate_creates_the_database_in_the_data_dir() {
 }
 
 #[test]
+fn reindex_builds_a_new_index_generation_and_makes_it_current() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let reindex = || {
+        passerelle()
+            .arg("reindex")
+            .arg("--data-dir")
+            .arg(data_dir.path())
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let first = reindex();
+    assert!(first.status.success(), "{first:?}");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("search index rebuilt: 0 documents"));
+    let current = std::fs::read_to_string(data_dir.path().join("index/CURRENT")).unwrap();
+    assert!(data_dir.path().join("index").join(current.trim()).join("meta.json").exists());
+    let second = reindex();
+    assert!(second.status.success(), "{second:?}");
+    let replaced = std::fs::read_to_string(data_dir.path().join("index/CURRENT")).unwrap();
+    assert_ne!(current, replaced);
+}
+
+#[test]
 fn serve_answers_then_stops_cleanly_on_sigterm() {
     let data_dir = tempfile::tempdir().unwrap();
     let mut child = passerelle()
