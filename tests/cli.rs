@@ -96,7 +96,14 @@ fn reindex_builds_a_new_index_generation_and_makes_it_current() {
     assert!(first.status.success(), "{first:?}");
     assert!(String::from_utf8_lossy(&first.stdout).contains("search index rebuilt: 0 documents"));
     let current = std::fs::read_to_string(data_dir.path().join("index/CURRENT")).unwrap();
-    assert!(data_dir.path().join("index").join(current.trim()).join("meta.json").exists());
+    assert!(
+        data_dir
+            .path()
+            .join("index")
+            .join(current.trim())
+            .join("meta.json")
+            .exists()
+    );
     let second = reindex();
     assert!(second.status.success(), "{second:?}");
     let replaced = std::fs::read_to_string(data_dir.path().join("index/CURRENT")).unwrap();

@@ -8,8 +8,8 @@ mod support;
 
 use serde_json::{Value, json};
 use support::{
-    CREATE_OFFER, CREATE_ORGANISATION, PUBLISH_OFFER, TestServer, complete_offer,
-    create_offer, date_in, error_code, payload, provider,
+    CREATE_OFFER, CREATE_ORGANISATION, PUBLISH_OFFER, TestServer, complete_offer, create_offer,
+    date_in, error_code, payload, provider,
 };
 
 const UPDATE_ORGANISATION: &str = "mutation($id: ID!, $input: OrganisationInput!) {

@@ -67,8 +67,14 @@ async fn a_company_finds_rust_skills_near_montpellier_despite_a_typo() {
         "{result:#}"
     );
     // Scores never increase down the page.
-    let scores: Vec<f64> = hits.iter().map(|hit| hit["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "{scores:?}");
+    let scores: Vec<f64> = hits
+        .iter()
+        .map(|hit| hit["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
     // Accents: "cybersécurité" and "cybersecurite" find the same hits.
     let accented = ids(&search(&server, json!({ "q": "cybersécurité", "first": 50 })).await);
     let plain = ids(&search(&server, json!({ "q": "CYBERSECURITE", "first": 50 })).await);
@@ -99,7 +105,10 @@ async fn facets_count_what_clicking_them_leaves() {
     .await;
     assert_eq!(only_offers["totalCount"].as_i64().unwrap(), offers);
     // The kinds facet ignores the kinds filter: the other kinds are still counted.
-    assert_eq!(facet(&only_offers, "kinds", "SKILL_PROFILE"), facet(&all, "kinds", "SKILL_PROFILE"));
+    assert_eq!(
+        facet(&only_offers, "kinds", "SKILL_PROFILE"),
+        facet(&all, "kinds", "SKILL_PROFILE")
+    );
 
     let remote = facet(&only_offers, "modalities", "REMOTE");
     let remote_offers = search(
@@ -124,7 +133,11 @@ async fn facets_count_what_clicking_them_leaves() {
     );
 
     let herault = facet(&all, "departments", "34");
-    let in_herault = search(&server, json!({ "q": "", "first": 1, "f": { "departments": ["34"] } })).await;
+    let in_herault = search(
+        &server,
+        json!({ "q": "", "first": 1, "f": { "departments": ["34"] } }),
+    )
+    .await;
     assert_eq!(in_herault["totalCount"].as_i64().unwrap(), herault);
 
     // A skill facet's count is what adding that skill to the filter leaves.
@@ -166,7 +179,11 @@ async fn filters_keep_only_what_they_say() {
     )
     .await;
     assert!(!edges(&qualiopi).is_empty());
-    assert!(edges(&qualiopi).iter().all(|edge| edge["node"]["provider"]["qualiopiCertified"] == true));
+    assert!(
+        edges(&qualiopi)
+            .iter()
+            .all(|edge| edge["node"]["provider"]["qualiopiCertified"] == true)
+    );
 
     // Near Montpellier within 30 km, nearest first, each with its distance.
     let near = search(
@@ -181,7 +198,10 @@ async fn filters_keep_only_what_they_say() {
         .collect();
     assert!(!distances.is_empty());
     assert!(distances.iter().all(|distance| *distance <= 30.0));
-    assert!(distances.windows(2).all(|pair| pair[0] <= pair[1]), "{distances:?}");
+    assert!(
+        distances.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{distances:?}"
+    );
 
     // Profiles with Rust at level 4 or more.
     let experts = search(
@@ -205,7 +225,11 @@ async fn filters_keep_only_what_they_say() {
         json!({ "q": "", "first": 1, "f": { "skills": ["programmation"] } }),
     )
     .await;
-    let rust = search(&server, json!({ "q": "", "first": 1, "f": { "skills": ["rust"] } })).await;
+    let rust = search(
+        &server,
+        json!({ "q": "", "first": 1, "f": { "skills": ["rust"] } }),
+    )
+    .await;
     assert!(programming["totalCount"].as_i64().unwrap() >= rust["totalCount"].as_i64().unwrap());
     assert!(rust["totalCount"].as_i64().unwrap() > 0);
 
@@ -217,9 +241,16 @@ async fn filters_keep_only_what_they_say() {
     .await;
     let prices: Vec<i64> = edges(&by_price)
         .iter()
-        .map(|edge| edge["node"]["price"]["amountCents"].as_i64().unwrap_or(i64::MAX))
+        .map(|edge| {
+            edge["node"]["price"]["amountCents"]
+                .as_i64()
+                .unwrap_or(i64::MAX)
+        })
         .collect();
-    assert!(prices.windows(2).all(|pair| pair[0] <= pair[1]), "{prices:?}");
+    assert!(
+        prices.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{prices:?}"
+    );
     server.stop().await;
 }
 
@@ -227,7 +258,11 @@ async fn filters_keep_only_what_they_say() {
 async fn pages_follow_each_other_without_repeats_or_gaps() {
     let server = TestServer::start(true).await;
     for sort in ["RELEVANCE", "NEWEST", "PRICE_ASC", "START_DATE"] {
-        let whole = search(&server, json!({ "q": "données", "first": 100, "sort": sort })).await;
+        let whole = search(
+            &server,
+            json!({ "q": "données", "first": 100, "sort": sort }),
+        )
+        .await;
         let expected = ids(&whole);
         assert!(expected.len() > 7, "{sort}: too few hits to page through");
         let mut seen = Vec::new();
@@ -247,7 +282,11 @@ async fn pages_follow_each_other_without_repeats_or_gaps() {
         }
         let unique: HashSet<&String> = seen.iter().collect();
         assert_eq!(unique.len(), seen.len(), "{sort}: a hit came twice");
-        assert_eq!(seen.len() as i64, whole["totalCount"].as_i64().unwrap(), "{sort}");
+        assert_eq!(
+            seen.len() as i64,
+            whole["totalCount"].as_i64().unwrap(),
+            "{sort}"
+        );
         assert_eq!(
             seen[..expected.len()],
             expected[..],
@@ -258,7 +297,10 @@ async fn pages_follow_each_other_without_repeats_or_gaps() {
     let page = search(&server, json!({ "q": "", "first": 2, "sort": "NEWEST" })).await;
     let cursor = page["pageInfo"]["endCursor"].as_str().unwrap();
     let body = server
-        .graphql(SEARCH, json!({ "q": "", "sort": "PRICE_ASC", "after": cursor }))
+        .graphql(
+            SEARCH,
+            json!({ "q": "", "sort": "PRICE_ASC", "after": cursor }),
+        )
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     server.stop().await;
@@ -269,12 +311,21 @@ async fn bad_search_input_is_explained_and_odd_text_is_just_text() {
     let server = TestServer::start(true).await;
     for (variables, needle) in [
         (json!({ "sort": "DISTANCE" }), "filter.near"),
-        (json!({ "f": { "skills": ["cobol-quantique"] } }), "cobol-quantique"),
+        (
+            json!({ "f": { "skills": ["cobol-quantique"] } }),
+            "cobol-quantique",
+        ),
         (json!({ "first": 0 }), "first"),
         (json!({ "first": 101 }), "first"),
         (json!({ "after": "pas-un-curseur" }), "cursor"),
-        (json!({ "f": { "near": { "latitude": 91.0, "longitude": 3.0, "radiusKm": 10.0 } } }), "latitude"),
-        (json!({ "f": { "near": { "latitude": 43.0, "longitude": 3.0, "radiusKm": 0.0 } } }), "radius"),
+        (
+            json!({ "f": { "near": { "latitude": 91.0, "longitude": 3.0, "radiusKm": 10.0 } } }),
+            "latitude",
+        ),
+        (
+            json!({ "f": { "near": { "latitude": 43.0, "longitude": 3.0, "radiusKm": 0.0 } } }),
+            "radius",
+        ),
         (json!({ "f": { "minLevel": 9 } }), "minLevel"),
         (json!({ "f": { "departments": ["Hérault"] } }), "department"),
         (json!({ "f": { "maxPriceCents": -1 } }), "maxPriceCents"),
@@ -316,7 +367,10 @@ async fn suggestions_and_places_complete_what_is_typed() {
     assert_eq!(first["kind"], "SKILL", "{data}");
     assert_eq!(first["node"]["slug"], "kubernetes");
     let synonym = server
-        .data("{ suggest(prefix: \"k8\") { text kind node { ... on Skill { slug } } } }", json!({}))
+        .data(
+            "{ suggest(prefix: \"k8\") { text kind node { ... on Skill { slug } } } }",
+            json!({}),
+        )
         .await;
     assert!(
         synonym["suggest"]
@@ -327,8 +381,15 @@ async fn suggestions_and_places_complete_what_is_typed() {
         "{synonym}"
     );
     // An offer title: the first word of a demo offer, typed in part.
-    let offer = search(&server, json!({ "q": "", "first": 1, "f": { "kinds": ["TRAINING_OFFER"] } })).await;
-    let title = edges(&offer)[0]["node"]["title"].as_str().unwrap().to_owned();
+    let offer = search(
+        &server,
+        json!({ "q": "", "first": 1, "f": { "kinds": ["TRAINING_OFFER"] } }),
+    )
+    .await;
+    let title = edges(&offer)[0]["node"]["title"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let typed: String = title.chars().take(6).collect();
     let suggestions = server
         .data(
@@ -379,8 +440,14 @@ async fn a_need_ranks_profiles_by_coverage_and_points_at_trainings_for_the_gaps(
     let data = server.data(MATCH_NEED, json!({ "need": need })).await;
     let profiles = data["matchNeed"]["profiles"].as_array().unwrap();
     assert!(!profiles.is_empty(), "{data:#}");
-    let scores: Vec<f64> = profiles.iter().map(|profile| profile["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "{scores:?}");
+    let scores: Vec<f64> = profiles
+        .iter()
+        .map(|profile| profile["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
     let required = [("rust", 4), ("docker", 3), ("postgresql", 2)];
     let mut some_gap_has_offers = false;
     for profile in profiles {
@@ -397,8 +464,14 @@ async fn a_need_ranks_profiles_by_coverage_and_points_at_trainings_for_the_gaps(
                 .max()
                 .unwrap_or(0)
         };
-        let reached: i64 = required.iter().map(|(slug, level)| held(slug).min(*level)).sum();
-        assert!((coverage - reached as f64 / 9.0).abs() < 1e-6, "{profile:#}");
+        let reached: i64 = required
+            .iter()
+            .map(|(slug, level)| held(slug).min(*level))
+            .sum();
+        assert!(
+            (coverage - reached as f64 / 9.0).abs() < 1e-6,
+            "{profile:#}"
+        );
         for gap in profile["gaps"].as_array().unwrap() {
             let slug = gap["skill"]["slug"].as_str().unwrap();
             let level = gap["requiredLevel"].as_i64().unwrap();
@@ -419,12 +492,18 @@ async fn a_need_ranks_profiles_by_coverage_and_points_at_trainings_for_the_gaps(
     for offer in offers {
         assert!(offer["score"].as_f64().unwrap() > 0.0, "{offer}");
         for covered in offer["coveredSkills"].as_array().unwrap() {
-            assert!(required.iter().any(|(slug, _)| covered["slug"] == *slug), "{offer}");
+            assert!(
+                required.iter().any(|(slug, _)| covered["slug"] == *slug),
+                "{offer}"
+            );
         }
     }
 
     let body = server
-        .graphql(MATCH_NEED, json!({ "need": { "skills": [{ "skill": "rust", "minLevel": 7 }] } }))
+        .graphql(
+            MATCH_NEED,
+            json!({ "need": { "skills": [{ "skill": "rust", "minLevel": 7 }] } }),
+        )
         .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
     let body = server
@@ -440,12 +519,20 @@ async fn the_index_follows_publishing_on_the_node_that_wrote() {
     let owner = server.register("formatrice@example.fr", "Formatrice").await;
     let organisation = provider(&server, &owner, "Ferris Formation").await;
     let mut input = complete_offer("Atelier Zygomorphe de Rust");
-    input["description"] = json!("Un atelier zygomorphe : propriété, emprunts, traits et async. Exercices sur un service web réel.");
-    let draft = support::create_offer(&server, &owner.access_token, &organisation, input.clone()).await;
+    input["description"] = json!(
+        "Un atelier zygomorphe : propriété, emprunts, traits et async. Exercices sur un service web réel."
+    );
+    let draft =
+        support::create_offer(&server, &owner.access_token, &organisation, input.clone()).await;
     let draft_id = draft["trainingOffer"]["id"].as_str().unwrap().to_owned();
     // A draft is never searchable, not even for its author.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(!server.search_ids("zygomorphe", json!(null)).await.contains(&draft_id));
+    assert!(
+        !server
+            .search_ids("zygomorphe", json!(null))
+            .await
+            .contains(&draft_id)
+    );
 
     let published = publish_new_offer(&server, &owner.access_token, &organisation, input).await;
     let took = server
@@ -473,13 +560,20 @@ async fn the_index_follows_publishing_on_the_node_that_wrote() {
         json!({ "input": { "displayName": "Camille Quetzal", "headline": "Développeuse quetzalienne", "visibility": visibility,
                            "place": "34172", "remote": true, "skills": [{ "skill": "rust", "level": 4 }] } })
     };
-    let data = server.data_as(&person.access_token, upsert, profile("PUBLIC")).await;
-    let profile_id = data["upsertSkillProfile"]["skillProfile"]["id"].as_str().unwrap().to_owned();
+    let data = server
+        .data_as(&person.access_token, upsert, profile("PUBLIC"))
+        .await;
+    let profile_id = data["upsertSkillProfile"]["skillProfile"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     server
         .wait_for_search("quetzalienne", &profile_id, true, Duration::from_secs(5))
         .await
         .expect("public profile is searchable");
-    server.data_as(&person.access_token, upsert, profile("MEMBERS")).await;
+    server
+        .data_as(&person.access_token, upsert, profile("MEMBERS"))
+        .await;
     server
         .wait_for_search("quetzalienne", &profile_id, false, Duration::from_secs(5))
         .await

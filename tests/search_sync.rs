@@ -28,7 +28,10 @@ impl SharedDatabase {
     fn url(&self) -> String {
         match &self.postgres {
             Some((_, url)) => url.clone(),
-            None => format!("sqlite://{}", self.folder.path().join("shared.db").display()),
+            None => format!(
+                "sqlite://{}",
+                self.folder.path().join("shared.db").display()
+            ),
         }
     }
 
@@ -77,20 +80,31 @@ async fn a_write_the_index_missed_appears_after_restart_and_a_lost_index_is_rebu
     let owner = writer.register("ecrit@example.fr", "Écrivaine").await;
     let organisation = provider(&writer, &owner, "Organisme Pendant La Panne").await;
     let mut offer = complete_offer("Formation pendant la panne");
-    offer["summary"] = json!("Une formation ornithorynque publiée pendant que le nœud A était arrêté.");
+    offer["summary"] =
+        json!("Une formation ornithorynque publiée pendant que le nœud A était arrêté.");
     let missed = publish_new_offer(&writer, &owner.access_token, &organisation, offer).await;
     writer.stop().await;
 
     let restarted = TestServer::start_node(&node_a, Some(shared.url()), false).await;
     // Caught up during start-up, before serving.
-    assert!(restarted.search_ids("ornithorynque", json!(null)).await.contains(&missed));
+    assert!(
+        restarted
+            .search_ids("ornithorynque", json!(null))
+            .await
+            .contains(&missed)
+    );
     restarted.stop().await;
 
     // The index folder's current generation loses its files: rebuilt from the database.
     let current = std::fs::read_to_string(node_a.join("index/CURRENT")).unwrap();
     std::fs::remove_file(node_a.join("index").join(current.trim()).join("meta.json")).unwrap();
     let rebuilt = TestServer::start_node(&node_a, Some(shared.url()), false).await;
-    assert!(rebuilt.search_ids("ornithorynque", json!(null)).await.contains(&missed));
+    assert!(
+        rebuilt
+            .search_ids("ornithorynque", json!(null))
+            .await
+            .contains(&missed)
+    );
     assert_eq!(
         rebuilt
             .search_total("", json!({ "kinds": ["TRAINING_OFFER"] }))
@@ -139,9 +153,13 @@ async fn concurrent_writers_skip_no_log_entry() {
     let mut owners = Vec::new();
     for writer in 0..4 {
         let owner = server
-            .register(&format!("w{writer}@example.fr"), &format!("Writer {writer}"))
+            .register(
+                &format!("w{writer}@example.fr"),
+                &format!("Writer {writer}"),
+            )
             .await;
-        let organisation = provider(&server, &owner, &format!("Organisme concurrent {writer}")).await;
+        let organisation =
+            provider(&server, &owner, &format!("Organisme concurrent {writer}")).await;
         owners.push((owner, organisation));
     }
     let server = std::sync::Arc::new(server);
@@ -153,7 +171,9 @@ async fn concurrent_writers_skip_no_log_entry() {
             for offer in 0..6 {
                 let mut input = complete_offer(&format!("Course parallèle {writer}-{offer}"));
                 input["summary"] = json!("Une formation pangolin écrite en concurrence.");
-                ids.push(publish_new_offer(&server, &owner.access_token, &organisation, input).await);
+                ids.push(
+                    publish_new_offer(&server, &owner.access_token, &organisation, input).await,
+                );
             }
             ids
         }));
@@ -172,7 +192,10 @@ async fn concurrent_writers_skip_no_log_entry() {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "missing from the index: {:?}",
-            expected.iter().filter(|id| !found.contains(id)).collect::<Vec<_>>()
+            expected
+                .iter()
+                .filter(|id| !found.contains(id))
+                .collect::<Vec<_>>()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -213,14 +236,20 @@ async fn reindex_swaps_in_a_new_generation_while_the_node_serves() {
 
     // The node switches to the new generation and goes on indexing into it.
     let started = std::time::Instant::now();
-    while !readiness(&server).await["index"]["generation"]
+    while readiness(&server).await["index"]["generation"]
         .as_str()
-        .is_some_and(|name| name == swapped.trim())
+        .is_none_or(|name| name != swapped.trim())
     {
-        assert!(started.elapsed() < Duration::from_secs(10), "the node kept the old generation");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the node kept the old generation"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(!dir.join("index").join(generation.trim()).exists(), "old generation removed");
+    assert!(
+        !dir.join("index").join(generation.trim()).exists(),
+        "old generation removed"
+    );
     let owner = server.register("apres@example.fr", "Après").await;
     let organisation = provider(&server, &owner, "Organisme après reindex").await;
     let mut offer = complete_offer("Formation après reindex");

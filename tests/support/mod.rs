@@ -55,10 +55,8 @@ impl TestServer {
         database_url: Option<String>,
         demo: bool,
     ) -> Self {
-        let mut settings = Settings::new(
-            "127.0.0.1:0".parse().expect("address"),
-            data_dir.to_owned(),
-        );
+        let mut settings =
+            Settings::new("127.0.0.1:0".parse().expect("address"), data_dir.to_owned());
         settings.database_url = database_url;
         settings.demo = demo;
         Self::launch(settings, DataDir::Borrowed(data_dir.to_owned()), None).await
@@ -147,7 +145,11 @@ impl TestServer {
     ) -> Option<std::time::Duration> {
         let started = std::time::Instant::now();
         while started.elapsed() < timeout {
-            let found = self.search_ids(query, json!(null)).await.iter().any(|hit| hit == id);
+            let found = self
+                .search_ids(query, json!(null))
+                .await
+                .iter()
+                .any(|hit| hit == id);
             if found == present {
                 return Some(started.elapsed());
             }
@@ -295,7 +297,12 @@ pub async fn provider(server: &TestServer, owner: &Account, name: &str) -> Strin
     created["organisation"]["id"].as_str().unwrap().to_owned()
 }
 
-pub async fn create_offer(server: &TestServer, token: &str, organisation: &str, input: Value) -> Value {
+pub async fn create_offer(
+    server: &TestServer,
+    token: &str,
+    organisation: &str,
+    input: Value,
+) -> Value {
     let data = server
         .data_as(
             token,
@@ -307,11 +314,22 @@ pub async fn create_offer(server: &TestServer, token: &str, organisation: &str, 
 }
 
 /// Creates and publishes an offer; returns its ID.
-pub async fn publish_new_offer(server: &TestServer, token: &str, organisation: &str, input: Value) -> String {
+pub async fn publish_new_offer(
+    server: &TestServer,
+    token: &str,
+    organisation: &str,
+    input: Value,
+) -> String {
     let created = create_offer(server, token, organisation, input).await;
     assert_eq!(created["userErrors"], json!([]), "{created}");
     let id = created["trainingOffer"]["id"].as_str().unwrap().to_owned();
-    let data = server.data_as(token, PUBLISH_OFFER, json!({ "id": id })).await;
-    assert_eq!(data["publishTrainingOffer"]["userErrors"], json!([]), "{data}");
+    let data = server
+        .data_as(token, PUBLISH_OFFER, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        data["publishTrainingOffer"]["userErrors"],
+        json!([]),
+        "{data}"
+    );
     id
 }

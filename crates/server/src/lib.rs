@@ -11,10 +11,8 @@ mod services;
 mod startup;
 
 pub use graphql::export_schema;
-pub use services::DemoAccount;
 pub use passerelle_index::SearchIndex;
-pub use startup::{
-    Application, Settings, StartupError, default_database_url, open_store, reindex,
-};
+pub use services::DemoAccount;
+pub use startup::{Application, Settings, StartupError, default_database_url, open_store, reindex};
 pub use tracing;
 pub use tracing_subscriber;

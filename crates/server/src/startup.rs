@@ -119,7 +119,11 @@ pub async fn reindex(
     database_url: Option<&str>,
 ) -> Result<u64, StartupError> {
     let store = open_store(data_dir, database_url).await?;
-    let reference = Arc::new(Reference::load(&store).await.map_err(StartupError::Database)?);
+    let reference = Arc::new(
+        Reference::load(&store)
+            .await
+            .map_err(StartupError::Database)?,
+    );
     let (documents, checkpoint) = rebuild_into(&store, &reference, &index_home(data_dir))
         .await
         .map_err(|error| StartupError::Indexing(error.to_string()))?;
@@ -188,7 +192,11 @@ impl Application {
         } else {
             Vec::new()
         };
-        let reference = Arc::new(Reference::load(&store).await.map_err(StartupError::Database)?);
+        let reference = Arc::new(
+            Reference::load(&store)
+                .await
+                .map_err(StartupError::Database)?,
+        );
         let index = Arc::new(
             SearchIndex::open(
                 index_home(&settings.data_dir),

@@ -72,7 +72,10 @@ impl Store {
             reason: error.to_string(),
         };
         let mut listener = PgListener::connect(&self.url).await.map_err(unavailable)?;
-        listener.listen(CHANGES_CHANNEL).await.map_err(unavailable)?;
+        listener
+            .listen(CHANGES_CHANNEL)
+            .await
+            .map_err(unavailable)?;
         Ok(Some(ChangeListener { listener }))
     }
 

@@ -24,12 +24,12 @@ use sea_orm::{
 };
 
 pub use error::StoreError;
+pub use following::{ChangeListener, IndexableKind};
 pub use pagination::{OfferCursor, Page, PageRequest};
 pub use reading::{OfferFilter, OfferOrder};
-pub use following::{ChangeListener, IndexableKind};
 pub use writing::{
-    CATALOGUE_WRITE_LOCK, CHANGES_CHANNEL, ChangeEntry, EntityKind, LoginFailures, NewRefreshToken, RefreshOutcome,
-    WriteError,
+    CATALOGUE_WRITE_LOCK, CHANGES_CHANNEL, ChangeEntry, EntityKind, LoginFailures, NewRefreshToken,
+    RefreshOutcome, WriteError,
 };
 
 /// Advisory lock taken on PostgreSQL while migrating ("PASSMIGR" in ASCII).

@@ -329,9 +329,7 @@ impl SearchQuery {
         context: &Context<'_>,
         #[graphql(default_with = "Some(String::new())")] query: Option<String>,
         filter: Option<SearchFilter>,
-        #[graphql(default_with = "Some(SearchSortValue::Relevance)")] sort: Option<
-            SearchSortValue,
-        >,
+        #[graphql(default_with = "Some(SearchSortValue::Relevance)")] sort: Option<SearchSortValue>,
         #[graphql(default = 20)] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<SearchConnectionObject> {

@@ -180,9 +180,12 @@ pub(crate) async fn changes_for(
         context.extend(location.names);
         let mut body = vec![offer.summary.clone(), offer.description.clone()];
         body.extend(offer.prerequisites.iter().cloned());
-        body.extend(offer.certification.iter().map(|certification| {
-            format!("{} {}", certification.code, certification.title)
-        }));
+        body.extend(
+            offer
+                .certification
+                .iter()
+                .map(|certification| format!("{} {}", certification.code, certification.title)),
+        );
         changes.upserts.push(Document {
             key: key(DocumentKind::TrainingOffer, id.as_uuid()),
             language: TextLanguage::from_code(&offer.language),
@@ -194,7 +197,10 @@ pub(crate) async fn changes_for(
                 .into_iter()
                 .flatten()
                 .filter_map(|skill| {
-                    Some((reference.slug(skill.skill_id)?.to_owned(), skill.level.get()))
+                    Some((
+                        reference.slug(skill.skill_id)?.to_owned(),
+                        skill.level.get(),
+                    ))
                 })
                 .collect(),
             departments: location.departments,
@@ -238,7 +244,10 @@ pub(crate) async fn changes_for(
                 .into_iter()
                 .flatten()
                 .filter_map(|skill| {
-                    Some((reference.slug(skill.skill_id)?.to_owned(), skill.level.get()))
+                    Some((
+                        reference.slug(skill.skill_id)?.to_owned(),
+                        skill.level.get(),
+                    ))
                 })
                 .collect(),
             departments: location.departments,

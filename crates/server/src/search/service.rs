@@ -215,7 +215,9 @@ fn encode_cursor(sort: Sort, cursor: Cursor) -> String {
 
 fn decode_cursor(sort: Sort, text: &str) -> Result<Cursor, SearchError> {
     let invalid = || {
-        bad("after is not a cursor of this search: pass an endCursor or edge cursor returned by search with the same sort")
+        bad(
+            "after is not a cursor of this search: pass an endCursor or edge cursor returned by search with the same sort",
+        )
     };
     let decoded = URL_SAFE_NO_PAD
         .decode(text.as_bytes())
@@ -672,10 +674,7 @@ impl SearchService {
             requirements.push(Requirement { skill, min_level });
             slugs.push(slug.clone());
         }
-        let near = input
-            .near
-            .map(|near| near.area("need.near"))
-            .transpose()?;
+        let near = input.near.map(|near| near.area("need.near")).transpose()?;
         let need = Need::new(requirements, near, input.remote_ok, input.available_before)
             .map_err(|error| bad(format!("need: {error}")))?;
         Ok((need, slugs))
@@ -688,8 +687,7 @@ impl SearchService {
         need: &Need,
         ids: Vec<TrainingOfferId>,
         today: NaiveDate,
-    ) -> Result<(Vec<OfferCandidate>, HashMap<TrainingOfferId, TrainingOffer>), SearchError>
-    {
+    ) -> Result<(Vec<OfferCandidate>, HashMap<TrainingOfferId, TrainingOffer>), SearchError> {
         let offers: HashMap<TrainingOfferId, TrainingOffer> = self
             .store
             .offers_by_ids(reader, &ids)
@@ -826,10 +824,11 @@ impl SearchService {
                 .gaps
                 .iter()
                 .filter_map(|gap| {
-                    let offers = offers_for_gap(&need, gap, &gap_candidates, &cover, MAX_GAP_OFFERS)
-                        .into_iter()
-                        .filter_map(|id| gap_offers.get(&id).cloned())
-                        .collect();
+                    let offers =
+                        offers_for_gap(&need, gap, &gap_candidates, &cover, MAX_GAP_OFFERS)
+                            .into_iter()
+                            .filter_map(|id| gap_offers.get(&id).cloned())
+                            .collect();
                     Some(GapResult {
                         skill: self.reference.skills.get(&gap.skill)?.clone(),
                         required: gap.required.get(),

@@ -20,9 +20,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{
-    change_log,
-    organisation, organisation_skill, profile_skill, skill, skill_profile, taught_skill,
-    training_offer, training_session, user,
+    change_log, organisation, organisation_skill, profile_skill, skill, skill_profile,
+    taught_skill, training_offer, training_session, user,
 };
 use crate::{Store, StoreError};
 use content::{
@@ -487,8 +486,16 @@ impl Store {
             .organisations
             .iter()
             .map(|row| logged("ORGANISATION", row.id))
-            .chain(rows.offers.iter().map(|row| logged("TRAINING_OFFER", row.id)))
-            .chain(rows.profiles.iter().map(|row| logged("SKILL_PROFILE", row.id)))
+            .chain(
+                rows.offers
+                    .iter()
+                    .map(|row| logged("TRAINING_OFFER", row.id)),
+            )
+            .chain(
+                rows.profiles
+                    .iter()
+                    .map(|row| logged("SKILL_PROFILE", row.id)),
+            )
             .collect();
         insert_all(&transaction, rows.organisations).await?;
         insert_all(&transaction, rows.organisation_skills).await?;
