@@ -4,6 +4,8 @@
 //! the typos allowed for its length, or a word of a label of a skill the query named ("k8s"
 //! marks "Kubernetes", which it also matches).
 
+use std::collections::HashMap;
+
 use crate::analysis::{Analysers, TextLanguage, Word, within_edits};
 use crate::query::QueryPlan;
 
@@ -12,7 +14,13 @@ use crate::query::QueryPlan;
 pub struct Highlighter {
     plan: QueryPlan,
     analysers: Analysers,
+    /// Whether each word seen so far matched: texts repeat their words, and stemming each
+    /// occurrence twice is most of the cost of highlighting a long description.
+    decided: HashMap<String, bool>,
 }
+
+/// Words remembered per highlighter, at most (a page of long texts stays well under it).
+const MEMO_LIMIT: usize = 100_000;
 
 fn escape_into(output: &mut String, text: &str) {
     for character in text.chars() {
@@ -41,10 +49,22 @@ impl Highlighter {
         Self {
             plan,
             analysers: Analysers::new(),
+            decided: HashMap::new(),
         }
     }
 
     fn matches(&mut self, word: &Word) -> bool {
+        if let Some(decided) = self.decided.get(&word.folded) {
+            return *decided;
+        }
+        let matched = self.decide(word);
+        if self.decided.len() < MEMO_LIMIT {
+            self.decided.insert(word.folded.clone(), matched);
+        }
+        matched
+    }
+
+    fn decide(&mut self, word: &Word) -> bool {
         let stems = [
             self.analysers.stem(&word.folded, TextLanguage::French),
             self.analysers.stem(&word.folded, TextLanguage::English),

@@ -21,8 +21,8 @@ use passerelle_domain::{
     TrainingOfferId,
 };
 use passerelle_index::{
-    Cursor, DocumentKey, DocumentKind, Filter, Near, Point, SearchIndex, SearchRequest, Sort,
-    SuggestionTarget,
+    Cursor, DocumentKey, DocumentKind, Filter, Highlighter, Near, Point, SearchIndex,
+    SearchRequest, Sort, SuggestionTarget,
 };
 use passerelle_store::Store;
 use uuid::Uuid;
@@ -245,6 +245,33 @@ fn decode_cursor(sort: Sort, text: &str) -> Result<Cursor, SearchError> {
     })
 }
 
+/// The snippets of a hit's texts that the query matched, by field name.
+fn highlights(highlighter: &mut Highlighter, node: &HitNode) -> Vec<(String, String)> {
+    let texts: Vec<(&str, Option<&str>)> = match node {
+        HitNode::TrainingOffer(offer) => vec![
+            ("title", Some(offer.title.as_str())),
+            ("summary", Some(offer.summary.as_str())),
+            ("description", Some(offer.description.as_str())),
+        ],
+        HitNode::SkillProfile(profile) => vec![
+            ("displayName", Some(profile.display_name.as_str())),
+            ("headline", Some(profile.headline.as_str())),
+            ("summary", profile.summary.as_deref()),
+        ],
+        HitNode::Organisation(organisation) => vec![
+            ("name", Some(organisation.name.as_str())),
+            ("description", organisation.description.as_deref()),
+        ],
+    };
+    texts
+        .into_iter()
+        .filter_map(|(field, text)| {
+            let snippet = highlighter.snippet(text?, SNIPPET_WIDTH)?;
+            Some((field.to_owned(), snippet))
+        })
+        .collect()
+}
+
 fn kind_label(kind: DocumentKind) -> (&'static str, &'static str) {
     match kind {
         DocumentKind::TrainingOffer => ("TRAINING_OFFER", "Formation"),
@@ -429,43 +456,33 @@ impl SearchService {
             .await?;
         let keys: Vec<DocumentKey> = results.hits.iter().map(|hit| hit.key).collect();
         let mut records = self.records(reader, &keys).await?;
+        let found: Vec<(passerelle_index::SearchHit, HitNode)> = results
+            .hits
+            .into_iter()
+            .filter_map(|hit| {
+                let node = records.remove(&hit.key)?;
+                Some((hit, node))
+            })
+            .collect();
+        // Highlighting analyses whole descriptions: CPU work, off the async threads too.
         let mut highlighter = results.highlighter;
-        let mut hits = Vec::with_capacity(results.hits.len());
-        for hit in results.hits {
-            let Some(node) = records.remove(&hit.key) else {
-                continue;
-            };
-            let texts: Vec<(&str, Option<&str>)> = match &node {
-                HitNode::TrainingOffer(offer) => vec![
-                    ("title", Some(offer.title.as_str())),
-                    ("summary", Some(offer.summary.as_str())),
-                    ("description", Some(offer.description.as_str())),
-                ],
-                HitNode::SkillProfile(profile) => vec![
-                    ("displayName", Some(profile.display_name.as_str())),
-                    ("headline", Some(profile.headline.as_str())),
-                    ("summary", profile.summary.as_deref()),
-                ],
-                HitNode::Organisation(organisation) => vec![
-                    ("name", Some(organisation.name.as_str())),
-                    ("description", organisation.description.as_deref()),
-                ],
-            };
-            let highlights = texts
+        let hits = tokio::task::spawn_blocking(move || {
+            found
                 .into_iter()
-                .filter_map(|(field, text)| {
-                    let snippet = highlighter.snippet(text?, SNIPPET_WIDTH)?;
-                    Some((field.to_owned(), snippet))
+                .map(|(hit, node)| {
+                    let highlights = highlights(&mut highlighter, &node);
+                    Hit {
+                        cursor: encode_cursor(sort, hit.cursor),
+                        node,
+                        score: f64::from(hit.score),
+                        distance_km: hit.distance_km,
+                        highlights,
+                    }
                 })
-                .collect();
-            hits.push(Hit {
-                cursor: encode_cursor(sort, hit.cursor),
-                node,
-                score: f64::from(hit.score),
-                distance_km: hit.distance_km,
-                highlights,
-            });
-        }
+                .collect::<Vec<Hit>>()
+        })
+        .await
+        .map_err(|error| SearchError::Internal(error.to_string()))?;
         Ok(SearchPage {
             hits,
             total: results.total,
