@@ -9,36 +9,15 @@ createTrainingOffer, updateTrainingOffer and publishTrainingOffer, and the offer
 second. Standard library only.
 """
 
-import json
-import statistics
 import sys
 import time
-import urllib.request
 import uuid
 
+from graphql_client import Client, report
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
+call = Client(BASE).call
 OFFERS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-
-
-def call(query, variables=None, token=None):
-    body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(BASE + "/graphql", data=body, method="POST")
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    started = time.perf_counter()
-    with urllib.request.urlopen(request) as response:
-        result = json.load(response)
-    elapsed = (time.perf_counter() - started) * 1000
-    if "errors" in result:
-        raise SystemExit(f"GraphQL errors: {result['errors']}")
-    return result["data"], elapsed
-
-
-def report(name, samples):
-    samples = sorted(samples)
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    print(f"{name:<22} n={len(samples):<5} median={statistics.median(samples):7.1f} ms  p95={p95:7.1f} ms")
 
 
 def main():

@@ -126,6 +126,8 @@ pub struct SkillProfile {
     pub daily_rate: Option<Money>,
     pub visibility: Visibility,
     pub contact_email: Option<Email>,
+    /// The language its text is written in (`fr` or `en`).
+    pub language: String,
     pub updated_at: DateTime<Utc>,
 }
 

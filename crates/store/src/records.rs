@@ -189,6 +189,7 @@ pub(crate) fn skill_profile(row: skill_profile::Model) -> Result<SkillProfile, S
         summary: row.summary,
         remote: row.remote,
         available_from: row.available_from,
+        language: row.language,
         updated_at: row.updated_at,
     })
 }

@@ -235,7 +235,7 @@ pub(crate) async fn changes_for(
         let location = Location::of(reference, profile.place.as_ref());
         changes.upserts.push(Document {
             key: key(DocumentKind::SkillProfile, id.as_uuid()),
-            language: TextLanguage::French,
+            language: TextLanguage::from_code(&profile.language),
             title: format!("{} {}", profile.headline, profile.display_name),
             body: profile.summary.iter().cloned().collect(),
             context: location.names,
