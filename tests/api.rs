@@ -442,3 +442,92 @@ async fn mutations_are_refused_over_get() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn malformed_posts_are_refused_with_a_status_that_says_why() {
+    let server = TestServer::start(false).await;
+    let url = format!("{}/graphql", server.base_url);
+    let oversized = format!(
+        "{{\"query\": \"{{ __typename }}\", \"variables\": {{\"padding\": \"{}\"}}}}",
+        "x".repeat(300 * 1024)
+    );
+    let cases: Vec<(&str, Option<&str>, String, u16, &str)> = vec![
+        (
+            "plain text",
+            Some("text/plain"),
+            "{ __typename }".to_owned(),
+            415,
+            "application/json",
+        ),
+        (
+            "no media type",
+            None,
+            "{\"query\": \"{ __typename }\"}".to_owned(),
+            415,
+            "application/json",
+        ),
+        (
+            "oversized",
+            Some("application/json"),
+            oversized,
+            413,
+            "larger than",
+        ),
+        (
+            "not JSON",
+            Some("application/json"),
+            "{ __typename }".to_owned(),
+            400,
+            "not valid JSON",
+        ),
+        (
+            "batch",
+            Some("application/json"),
+            "[{\"query\": \"{ __typename }\"}]".to_owned(),
+            400,
+            "batched",
+        ),
+        (
+            "no query",
+            Some("application/json"),
+            "{\"variables\": {}}".to_owned(),
+            400,
+            "query",
+        ),
+        (
+            "query not a string",
+            Some("application/json"),
+            "{\"query\": 42}".to_owned(),
+            400,
+            "query",
+        ),
+    ];
+    for (case, media_type, body, status, needle) in cases {
+        let mut request = server.client.post(&url).body(body);
+        if let Some(media_type) = media_type {
+            request = request.header("content-type", media_type);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{case}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{case}: {body}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{case}: {message}");
+    }
+    // A well-formed request, with a charset parameter, still runs.
+    let response = server
+        .client
+        .post(&url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body("{\"query\": \"{ __typename }\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["__typename"], "Query");
+    server.stop().await;
+}

@@ -2,7 +2,7 @@
 //! and the schema file.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -100,12 +100,75 @@ async fn execute(
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 
+/// The largest request body accepted; a GraphQL document is text, and the contract's list
+/// inputs are bounded, so this leaves ample room while refusing floods before parsing.
+pub(crate) const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A refusal of the HTTP request itself, before any GraphQL runs.
+fn refuse(status: StatusCode, message: &str) -> Response {
+    error_response(status, message, "BAD_REQUEST")
+}
+
+/// POST /graphql, as the GraphQL over HTTP specification describes it: a JSON object with
+/// `query` (and optionally `variables`, `operationName`, `extensions`). Each refusal says what
+/// to fix: another media type is 415, a body over [`MAX_BODY_BYTES`] is 413 (read no further
+/// than the limit), a body that is not such an object is 400. Batches (a JSON array) are
+/// refused with 400: one operation per request keeps every limit per request.
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    body: axum::body::Body,
 ) -> Response {
-    execute(&state, &headers, request.into_inner()).await
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase());
+    if media_type.as_deref() != Some("application/json") {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as JSON with `Content-Type: application/json`",
+        );
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+        );
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(error) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("the request body is not valid JSON: {error}"),
+            );
+        }
+    };
+    if value.is_array() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "batched requests (a JSON array) are not supported: send one operation per request",
+        );
+    }
+    if !value.get("query").is_some_and(serde_json::Value::is_string) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "the request body must be a JSON object with a string `query` (and optionally `variables`, `operationName`)",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(request) => request,
+        Err(error) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "the request body must be a JSON object with a string `query` (and optionally `variables`, `operationName`): {error}"
+                ),
+            );
+        }
+    };
+    execute(&state, &headers, request).await
 }
 
 /// GET /graphql: a query in the URL (as the GraphQL over HTTP spec describes), or GraphiQL for
