@@ -531,3 +531,66 @@ async fn malformed_posts_are_refused_with_a_status_that_says_why() {
     assert_eq!(body["data"]["__typename"], "Query");
     server.stop().await;
 }
+
+const INTROSPECTION: &str = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType } directives { name description locations args { ...InputValue } } } }
+  fragment FullType on __Type { kind name description
+    fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+    inputFields { ...InputValue } interfaces { ...TypeRef }
+    enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+  fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+  fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+
+#[tokio::test]
+async fn requests_past_the_limits_are_refused_before_validation() {
+    let server = TestServer::start(false).await;
+    // The introspection query GraphiQL sends stays within the limits.
+    let schema = server.data(INTROSPECTION, json!({})).await;
+    assert_eq!(schema["__schema"]["queryType"]["name"], "Query");
+
+    // 2^40 fields once fragments are expanded, in a few hundred bytes.
+    let mut laughs = String::from("{ ...F40 }\nfragment F0 on Query { __typename }\n");
+    for level in 1..=40 {
+        let previous = level - 1;
+        laughs.push_str(&format!(
+            "fragment F{level} on Query {{ ...F{previous} ...F{previous} }}\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let body = server.graphql(&laughs, json!({})).await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fields")
+    );
+
+    // Page size times the cost of each item, with the page size given as a variable.
+    let nested = "query($n: Int) { trainingOffers(first: $n) { edges { node { provider {
+        trainingOffers(first: $n) { edges { node { title sessions { startDate } } } } } } } } }";
+    let body = server.graphql(nested, json!({ "n": 100 })).await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cost")
+    );
+    let body = server.graphql(nested, json!({ "n": 5 })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    let aliases: String = (0..60).map(|n| format!("a{n}: __typename ")).collect();
+    let body = server.graphql(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    let body = server
+        .graphql(
+            "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    server.stop().await;
+}

@@ -96,6 +96,9 @@ async fn execute(
             );
         }
     };
+    if let Some(refusal) = graphql::refusal_past_limits(&request) {
+        return GraphQLResponse::from(refusal).into_response();
+    }
     let request = graphql::prepare(request, &state.services, reader);
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }

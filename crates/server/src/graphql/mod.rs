@@ -17,6 +17,7 @@
 mod errors;
 mod ids;
 pub(crate) mod inputs;
+mod limits;
 mod loaders;
 mod mutation;
 mod pagination;
@@ -60,6 +61,30 @@ pub(crate) fn prepare(request: Request, services: &Services, reader: Reader) -> 
         .data(reader)
         .data(loader)
         .data(RequestId::generate())
+}
+
+/// Refuses, before validation, a request that asks for more than one request may (see
+/// `limits`): the GraphQL error `QUERY_TOO_COMPLEX`, saying which limit and by how much.
+pub(crate) fn refusal_past_limits(request: &Request) -> Option<async_graphql::Response> {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        // The engine reports syntax errors with their position.
+        return None;
+    };
+    let excess = match limits::measure(
+        &document,
+        request.operation_name.as_deref(),
+        &request.variables,
+    ) {
+        Ok(measure) => measure.excess(),
+        Err(problem) => Some(format!("the query cannot be run: {problem}")),
+    };
+    excess.map(|message| {
+        let mut error = async_graphql::ServerError::new(message, None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", "QUERY_TOO_COMPLEX");
+        error.extensions = Some(extensions);
+        async_graphql::Response::from_errors(vec![error])
+    })
 }
 
 pub(crate) fn sdl(schema: &PasserelleSchema) -> String {
