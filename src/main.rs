@@ -57,6 +57,13 @@ struct ServeArgs {
     /// File of base64url signing keys, newest first (used when no secret is given).
     #[arg(long, env = "PASSERELLE_JWT_KEY_FILE")]
     jwt_key_file: Option<PathBuf>,
+    /// Origins whose browser pages may call the API (comma-separated); default: any origin.
+    #[arg(
+        long = "cors-origin",
+        env = "PASSERELLE_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
 }
 
 fn init_logging() {
@@ -107,6 +114,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         demo: args.demo,
         jwt_secret: args.jwt_secret,
         jwt_key_file: args.jwt_key_file,
+        cors_origins: args.cors_origins,
     };
     let application = Application::build(settings)
         .await

@@ -594,3 +594,65 @@ async fn requests_past_the_limits_are_refused_before_validation() {
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn browsers_on_other_origins_may_call_the_api_from_the_allowed_origins() {
+    let preflight = |server: &TestServer, origin: &str| {
+        server
+            .client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/graphql", server.base_url),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type,authorization",
+            )
+            .send()
+    };
+    // By default any origin may read and write with a bearer token.
+    let open = TestServer::start(false).await;
+    let response = preflight(&open, "https://portail.example").await.unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let allowed_headers = response.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        allowed_headers.contains("authorization"),
+        "{allowed_headers}"
+    );
+    open.stop().await;
+
+    let listed = TestServer::start_with(|settings| {
+        settings.cors_origins = vec!["https://portail.example".to_owned()];
+    })
+    .await;
+    let response = preflight(&listed, "https://portail.example").await.unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://portail.example"
+    );
+    let response = preflight(&listed, "https://ailleurs.example")
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    listed.stop().await;
+
+    let folder = tempfile::tempdir().unwrap();
+    let mut settings =
+        passerelle_server::Settings::new("127.0.0.1:0".parse().unwrap(), folder.path().to_owned());
+    settings.cors_origins = vec!["portail.example/page".to_owned()];
+    let error = passerelle_server::Application::build(settings)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("--cors-origin"), "{error}");
+}

@@ -5,12 +5,13 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use passerelle_index::SearchIndex;
 use passerelle_store::Store;
 use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::{self, PasserelleSchema};
@@ -34,12 +35,44 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-pub(crate) fn router(state: AppState) -> Router {
+/// Cross-origin access for browser integrators: GET and POST with `Content-Type` and
+/// `Authorization`, from the allowed origins (any when none is configured). No cookies are
+/// involved, so a page from another origin can only act with a token its user gave it.
+pub(crate) fn cors(origins: &[String]) -> Result<CorsLayer, String> {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .max_age(std::time::Duration::from_secs(3600));
+    if origins.is_empty() {
+        return Ok(layer.allow_origin(AllowOrigin::any()));
+    }
+    let mut allowed = Vec::new();
+    for origin in origins {
+        let origin = origin.trim().trim_end_matches('/');
+        let well_formed = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .is_some_and(|host| !host.is_empty() && !host.contains('/'));
+        let value = header::HeaderValue::from_str(origin)
+            .ok()
+            .filter(|_| well_formed);
+        let Some(value) = value else {
+            return Err(format!(
+                "{origin:?} is not an origin: write scheme and host, such as https://portail.example"
+            ));
+        };
+        allowed.push(value);
+    }
+    Ok(layer.allow_origin(AllowOrigin::list(allowed)))
+}
+
+pub(crate) fn router(state: AppState, cors: CorsLayer) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/schema.graphql", get(schema_file))
+        .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -27,6 +27,9 @@ pub struct Settings {
     /// Signing keys, newest first; default: `jwt-keys` in the data directory, generated at
     /// first start.
     pub jwt_key_file: Option<PathBuf>,
+    /// Origins (`https://portail.example`) whose browser pages may call the API; empty means
+    /// any origin, which suits a public API authenticated by bearer tokens, not cookies.
+    pub cors_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -40,6 +43,7 @@ impl std::fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("jwt_key_file", &self.jwt_key_file)
+            .field("cors_origins", &self.cors_origins)
             .finish()
     }
 }
@@ -54,6 +58,7 @@ impl Settings {
             demo: false,
             jwt_secret: None,
             jwt_key_file: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -72,6 +77,8 @@ pub enum StartupError {
         "token signing keys (--jwt-secret / PASSERELLE_JWT_SECRET or --jwt-key-file / PASSERELLE_JWT_KEY_FILE): {0}"
     )]
     Keys(String),
+    #[error("allowed origins (--cors-origin / PASSERELLE_CORS_ORIGINS): {0}")]
+    Cors(String),
     #[error("demo accounts: {0}")]
     Demo(String),
     #[error("search index in the data directory (--data-dir / PASSERELLE_DATA_DIR): {0}")]
@@ -211,12 +218,16 @@ impl Application {
         let indexer = AbortOnDrop(tokio::spawn(indexer.run(listener)));
         let search = SearchService::new(store.clone(), Arc::clone(&index), reference);
         let schema = graphql::build_schema(services.clone(), search);
-        let router = http::router(http::AppState {
-            schema,
-            services,
-            store: store.clone(),
-            index: Arc::clone(&index),
-        });
+        let cors = http::cors(&settings.cors_origins).map_err(StartupError::Cors)?;
+        let router = http::router(
+            http::AppState {
+                schema,
+                services,
+                store: store.clone(),
+                index: Arc::clone(&index),
+            },
+            cors,
+        );
         let listener =
             TcpListener::bind(settings.listen)
                 .await
