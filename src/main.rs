@@ -64,6 +64,9 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     cors_origins: Vec<String>,
+    /// Milliseconds a query may run before it is stopped with a TIMEOUT error.
+    #[arg(long, env = "PASSERELLE_QUERY_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    query_timeout_ms: u64,
 }
 
 fn init_logging() {
@@ -115,6 +118,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         jwt_secret: args.jwt_secret,
         jwt_key_file: args.jwt_key_file,
         cors_origins: args.cors_origins,
+        query_timeout: std::time::Duration::from_millis(args.query_timeout_ms),
     };
     let application = Application::build(settings)
         .await

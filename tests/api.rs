@@ -656,3 +656,31 @@ async fn browsers_on_other_origins_may_call_the_api_from_the_allowed_origins() {
         .to_string();
     assert!(error.contains("--cors-origin"), "{error}");
 }
+
+#[tokio::test]
+async fn a_query_past_the_timeout_is_stopped_and_the_server_goes_on() {
+    let server = TestServer::start_with(|settings| {
+        settings.demo = true;
+        settings.query_timeout = std::time::Duration::from_millis(1);
+    })
+    .await;
+    // A page of 100 offers with their providers and sessions needs the database several
+    // times over: far more than a millisecond.
+    let body = server
+        .graphql(
+            "{ trainingOffers(first: 100) { edges { node { title provider { name } sessions { startDate place { name } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "TIMEOUT", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 ms")
+    );
+    // The server still answers.
+    let body = server.graphql("{ __typename }", json!({})).await;
+    assert_eq!(body["data"]["__typename"], "Query", "{body}");
+    server.stop().await;
+}

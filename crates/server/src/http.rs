@@ -23,6 +23,17 @@ pub(crate) struct AppState {
     pub services: Services,
     pub store: Store,
     pub index: std::sync::Arc<SearchIndex>,
+    /// How long a query may run before it is cut off with TIMEOUT.
+    pub query_timeout: std::time::Duration,
+}
+
+/// Whether a document holds a mutation (an unparsable one holds none: the engine reports it).
+fn has_mutation(query: &str) -> bool {
+    async_graphql::parser::parse_query(query).is_ok_and(|document| {
+        document.operations.iter().any(|(_, operation)| {
+            operation.node.ty == async_graphql::parser::types::OperationType::Mutation
+        })
+    })
 }
 
 impl std::fmt::Debug for AppState {
@@ -132,8 +143,20 @@ async fn execute(
     if let Some(refusal) = graphql::refusal_past_limits(&request) {
         return GraphQLResponse::from(refusal).into_response();
     }
+    // Queries are cut off after the timeout, and the work dropped with them. Mutations run to
+    // the end: cutting one off after its commit would report as failed a write that happened.
+    let mutation = has_mutation(&request.query);
     let request = graphql::prepare(request, &state.services, reader);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let execution = state.schema.execute(request);
+    let response = if mutation {
+        execution.await
+    } else {
+        match tokio::time::timeout(state.query_timeout, execution).await {
+            Ok(response) => response,
+            Err(_) => graphql::timed_out(state.query_timeout),
+        }
+    };
+    GraphQLResponse::from(response).into_response()
 }
 
 /// The largest request body accepted; a GraphQL document is text, and the contract's list
@@ -233,12 +256,7 @@ async fn graphql_get(
     };
     // GET must not change anything (a link or a prefetch could trigger it): mutations are
     // for POST only.
-    let is_mutation = async_graphql::parser::parse_query(&request.query).is_ok_and(|document| {
-        document.operations.iter().any(|(_, operation)| {
-            operation.node.ty == async_graphql::parser::types::OperationType::Mutation
-        })
-    });
-    if is_mutation {
+    if has_mutation(&request.query) {
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             "mutations must be sent with POST",

@@ -30,6 +30,8 @@ pub struct Settings {
     /// Origins (`https://portail.example`) whose browser pages may call the API; empty means
     /// any origin, which suits a public API authenticated by bearer tokens, not cookies.
     pub cors_origins: Vec<String>,
+    /// How long a query may run before it is cut off with a TIMEOUT error.
+    pub query_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -44,6 +46,7 @@ impl std::fmt::Debug for Settings {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("jwt_key_file", &self.jwt_key_file)
             .field("cors_origins", &self.cors_origins)
+            .field("query_timeout", &self.query_timeout)
             .finish()
     }
 }
@@ -59,9 +62,13 @@ impl Settings {
             jwt_secret: None,
             jwt_key_file: None,
             cors_origins: Vec::new(),
+            query_timeout: DEFAULT_QUERY_TIMEOUT,
         }
     }
 }
+
+/// Long enough for any query the limits let through on a healthy node.
+pub const DEFAULT_QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why the server could not start; each message names the setting to fix.
 #[derive(Debug, thiserror::Error)]
@@ -225,6 +232,7 @@ impl Application {
                 services,
                 store: store.clone(),
                 index: Arc::clone(&index),
+                query_timeout: settings.query_timeout,
             },
             cors,
         );

@@ -78,13 +78,27 @@ pub(crate) fn refusal_past_limits(request: &Request) -> Option<async_graphql::Re
         Ok(measure) => measure.excess(),
         Err(problem) => Some(format!("the query cannot be run: {problem}")),
     };
-    excess.map(|message| {
-        let mut error = async_graphql::ServerError::new(message, None);
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", "QUERY_TOO_COMPLEX");
-        error.extensions = Some(extensions);
-        async_graphql::Response::from_errors(vec![error])
-    })
+    excess.map(|message| refusal(message, "QUERY_TOO_COMPLEX"))
+}
+
+/// A response holding one request-level error with its code.
+fn refusal(message: String, code: &str) -> async_graphql::Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    async_graphql::Response::from_errors(vec![error])
+}
+
+/// The answer to a query cut off by the request timeout.
+pub(crate) fn timed_out(limit: std::time::Duration) -> async_graphql::Response {
+    refusal(
+        format!(
+            "the query took longer than {} ms and was stopped: ask for less (smaller pages, fewer nested lists)",
+            limit.as_millis()
+        ),
+        "TIMEOUT",
+    )
 }
 
 pub(crate) fn sdl(schema: &PasserelleSchema) -> String {
