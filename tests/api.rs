@@ -684,3 +684,43 @@ async fn a_query_past_the_timeout_is_stopped_and_the_server_goes_on() {
     assert_eq!(body["data"]["__typename"], "Query", "{body}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn clients_asking_for_graphql_response_json_get_it_with_the_specs_status_codes() {
+    let server = TestServer::start(false).await;
+    let post = |query: &str, accept: &str| {
+        server
+            .client
+            .post(format!("{}/graphql", server.base_url))
+            .header("accept", accept)
+            .json(&json!({ "query": query }))
+            .send()
+    };
+    let media = "application/graphql-response+json";
+    let ok = post("{ __typename }", media).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["content-type"], media);
+    assert_eq!(
+        ok.json::<Value>().await.unwrap()["data"]["__typename"],
+        "Query"
+    );
+    // A document that does not validate ran nothing: 400, and no `data` entry.
+    let invalid = post("{ noSuchField }", media).await.unwrap();
+    assert_eq!(invalid.status(), 400);
+    let body: Value = invalid.json().await.unwrap();
+    assert!(body.get("data").is_none(), "{body}");
+    assert!(body["errors"][0]["message"].is_string());
+    let unparsable = post("{ oops", media).await.unwrap();
+    assert_eq!(unparsable.status(), 400);
+    // A field error during execution still has data: 200.
+    let field_error = post("{ search(first: 0) { totalCount } }", media)
+        .await
+        .unwrap();
+    assert_eq!(field_error.status(), 200);
+    // Plain JSON clients get 200 and application/json whatever happened.
+    let plain = post("{ noSuchField }", "application/json").await.unwrap();
+    assert_eq!(plain.status(), 200);
+    let media_type = plain.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(media_type.starts_with("application/json"), "{media_type}");
+    server.stop().await;
+}

@@ -2,7 +2,6 @@
 //! and the schema file.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -141,7 +140,7 @@ async fn execute(
         }
     };
     if let Some(refusal) = graphql::refusal_past_limits(&request) {
-        return GraphQLResponse::from(refusal).into_response();
+        return respond(headers, refusal);
     }
     // Queries are cut off after the timeout, and the work dropped with them. Mutations run to
     // the end: cutting one off after its commit would report as failed a write that happened.
@@ -156,7 +155,59 @@ async fn execute(
             Err(_) => graphql::timed_out(state.query_timeout),
         }
     };
-    GraphQLResponse::from(response).into_response()
+    respond(headers, response)
+}
+
+/// The GraphQL over HTTP media type; clients that ask for it get it, with status codes that
+/// tell request errors apart (the spec's rules); others get `application/json`, always 200.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+fn respond(headers: &HeaderMap, response: async_graphql::Response) -> Response {
+    let wants_graphql_response = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains(GRAPHQL_RESPONSE));
+    // A request error (nothing executed: syntax, validation, limits) carries no path.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let code_of = |error: &async_graphql::ServerError| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code").cloned())
+    };
+    let status = if !wants_graphql_response || !request_error {
+        StatusCode::OK
+    } else if response
+        .errors
+        .iter()
+        .any(|error| code_of(error) == Some(async_graphql::Value::from("TIMEOUT")))
+    {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    // Nothing was executed: the spec's response then has no `data` entry at all.
+    let serialised = if wants_graphql_response && request_error {
+        serde_json::to_vec(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match serialised {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "cannot serialise a GraphQL response");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
+        }
+    };
+    let media_type = if wants_graphql_response {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    (status, [(header::CONTENT_TYPE, media_type)], body).into_response()
 }
 
 /// The largest request body accepted; a GraphQL document is text, and the contract's list
