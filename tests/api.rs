@@ -19,15 +19,7 @@ async fn probes_answer_and_graphiql_is_served_to_browsers() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
-    let ready: Value = server
-        .client
-        .get(format!("{}/readyz", server.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = server.readiness().await;
     assert_eq!(ready["status"], "ready");
     let graphiql = server
         .client

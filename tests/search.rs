@@ -582,15 +582,7 @@ async fn the_index_follows_publishing_on_the_node_that_wrote() {
     // The readiness report shows the index catching up with the log.
     let started = std::time::Instant::now();
     loop {
-        let ready: Value = server
-            .client
-            .get(format!("{}/readyz", server.base_url))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let ready = server.readiness().await;
         assert_eq!(ready["status"], "ready", "{ready}");
         if ready["index"]["lag"] == 0 {
             assert_eq!(ready["index"]["appliedSeq"], ready["index"]["latestSeq"]);

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::{TestServer, complete_offer, provider, publish_new_offer, scratch_postgres};
 
 /// A database for several nodes: a scratch PostgreSQL database, or one SQLite file.
@@ -49,18 +49,6 @@ impl SharedDatabase {
                 .unwrap();
         }
     }
-}
-
-async fn readiness(server: &TestServer) -> Value {
-    server
-        .client
-        .get(format!("{}/readyz", server.base_url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -199,7 +187,7 @@ async fn concurrent_writers_skip_no_log_entry() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let ready = readiness(&server).await;
+    let ready = server.readiness().await;
     assert_eq!(ready["index"]["lag"], 0, "{ready}");
     std::sync::Arc::into_inner(server).unwrap().stop().await;
 }
@@ -236,7 +224,7 @@ async fn reindex_swaps_in_a_new_generation_while_the_node_serves() {
 
     // The node switches to the new generation and goes on indexing into it.
     let started = std::time::Instant::now();
-    while readiness(&server).await["index"]["generation"]
+    while server.readiness().await["index"]["generation"]
         .as_str()
         .is_none_or(|name| name != swapped.trim())
     {

@@ -123,6 +123,18 @@ impl TestServer {
             .collect()
     }
 
+    /// The body of `/readyz`.
+    pub async fn readiness(&self) -> Value {
+        self.client
+            .get(format!("{}/readyz", self.base_url))
+            .send()
+            .await
+            .expect("readyz answers")
+            .json()
+            .await
+            .expect("readyz is JSON")
+    }
+
     /// The number of hits of a search.
     pub async fn search_total(&self, query: &str, filter: Value) -> i64 {
         let data = self

@@ -26,13 +26,11 @@ pub(crate) struct AppState {
     pub query_timeout: std::time::Duration,
 }
 
-/// Whether a document holds a mutation (an unparsable one holds none: the engine reports it).
-fn has_mutation(query: &str) -> bool {
-    async_graphql::parser::parse_query(query).is_ok_and(|document| {
-        document.operations.iter().any(|(_, operation)| {
-            operation.node.ty == async_graphql::parser::types::OperationType::Mutation
-        })
-    })
+/// How a request came: GET may only read (a link or a prefetch could trigger it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Get,
+    Post,
 }
 
 impl std::fmt::Debug for AppState {
@@ -107,7 +105,23 @@ async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     request: async_graphql::Request,
+    via: Via,
 ) -> Response {
+    let inspection = graphql::inspect(&request);
+    if via == Via::Get && inspection.holds_mutation {
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+            "BAD_REQUEST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    if let Some(refusal) = inspection.refusal {
+        return respond(headers, refusal);
+    }
     let bearer = match headers.get(header::AUTHORIZATION) {
         None => None,
         Some(value) => match value.to_str().ok().and_then(|value| {
@@ -139,12 +153,9 @@ async fn execute(
             );
         }
     };
-    if let Some(refusal) = graphql::refusal_past_limits(&request) {
-        return respond(headers, refusal);
-    }
     // Queries are cut off after the timeout, and the work dropped with them. Mutations run to
     // the end: cutting one off after its commit would report as failed a write that happened.
-    let mutation = has_mutation(&request.query);
+    let mutation = inspection.holds_mutation;
     let request = graphql::prepare(request, &state.services, reader);
     let execution = state.schema.execute(request);
     let response = if mutation {
@@ -278,7 +289,7 @@ async fn graphql_post(
             );
         }
     };
-    execute(&state, &headers, request).await
+    execute(&state, &headers, request, Via::Post).await
 }
 
 /// GET /graphql: a query in the URL (as the GraphQL over HTTP spec describes), or GraphiQL for
@@ -305,20 +316,7 @@ async fn graphql_get(
             return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
         }
     };
-    // GET must not change anything (a link or a prefetch could trigger it): mutations are
-    // for POST only.
-    if has_mutation(&request.query) {
-        let mut response = error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations must be sent with POST",
-            "BAD_REQUEST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return response;
-    }
-    execute(&state, &headers, request).await
+    execute(&state, &headers, request, Via::Get).await
 }
 
 /// Index entries behind the database beyond which a node reports itself not ready: it would

@@ -63,13 +63,27 @@ pub(crate) fn prepare(request: Request, services: &Services, reader: Reader) -> 
         .data(RequestId::generate())
 }
 
-/// Refuses, before validation, a request that asks for more than one request may (see
-/// `limits`): the GraphQL error `QUERY_TOO_COMPLEX`, saying which limit and by how much.
-pub(crate) fn refusal_past_limits(request: &Request) -> Option<async_graphql::Response> {
+/// What the server needs to know of a request's document before running it, from one parse.
+#[derive(Debug)]
+pub(crate) struct Inspection {
+    /// Whether the document holds a mutation.
+    pub holds_mutation: bool,
+    /// The `QUERY_TOO_COMPLEX` answer when it asks for more than one request may (see
+    /// `limits`), saying which limit and by how much.
+    pub refusal: Option<async_graphql::Response>,
+}
+
+pub(crate) fn inspect(request: &Request) -> Inspection {
     let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
         // The engine reports syntax errors with their position.
-        return None;
+        return Inspection {
+            holds_mutation: false,
+            refusal: None,
+        };
     };
+    let holds_mutation = document.operations.iter().any(|(_, operation)| {
+        operation.node.ty == async_graphql::parser::types::OperationType::Mutation
+    });
     let excess = match limits::measure(
         &document,
         request.operation_name.as_deref(),
@@ -78,7 +92,10 @@ pub(crate) fn refusal_past_limits(request: &Request) -> Option<async_graphql::Re
         Ok(measure) => measure.excess(),
         Err(problem) => Some(format!("the query cannot be run: {problem}")),
     };
-    excess.map(|message| refusal(message, "QUERY_TOO_COMPLEX"))
+    Inspection {
+        holds_mutation,
+        refusal: excess.map(|message| refusal(message, "QUERY_TOO_COMPLEX")),
+    }
 }
 
 /// A response holding one request-level error with its code.

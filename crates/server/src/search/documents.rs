@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use passerelle_domain::catalogue::{Organisation, Place};
 use passerelle_domain::{
-    InseeCode, Modality, OfferStatus, OrganisationId, Reader, SkillProfileId, TrainingOfferId,
+    InseeCode, Modality, OfferStatus, OrganisationId, Reader, SkillId, SkillLevel, SkillProfileId,
+    TrainingOfferId,
 };
 use passerelle_index::{Changes, Document, DocumentKey, DocumentKind, Point, TextLanguage};
 use passerelle_store::{Store, StoreError};
@@ -70,6 +71,16 @@ impl Location {
         }
         location
     }
+}
+
+/// Skills as the index names them (slugs), with their levels.
+fn leveled_skills(
+    reference: &Reference,
+    skills: impl Iterator<Item = (SkillId, SkillLevel)>,
+) -> Vec<(String, u8)> {
+    skills
+        .filter_map(|(skill, level)| Some((reference.slug(skill)?.to_owned(), level.get())))
+        .collect()
 }
 
 fn organisation_document(
@@ -192,17 +203,14 @@ pub(crate) async fn changes_for(
             title: offer.title.clone(),
             body,
             context,
-            skills: taught
-                .get(id)
-                .into_iter()
-                .flatten()
-                .filter_map(|skill| {
-                    Some((
-                        reference.slug(skill.skill_id)?.to_owned(),
-                        skill.level.get(),
-                    ))
-                })
-                .collect(),
+            skills: leveled_skills(
+                reference,
+                taught
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|skill| (skill.skill_id, skill.level)),
+            ),
             departments: location.departments,
             points: location.points,
             modality: Some(offer.modality.code().to_owned()),
@@ -239,17 +247,13 @@ pub(crate) async fn changes_for(
             title: format!("{} {}", profile.headline, profile.display_name),
             body: profile.summary.iter().cloned().collect(),
             context: location.names,
-            skills: held
-                .get(id)
-                .into_iter()
-                .flatten()
-                .filter_map(|skill| {
-                    Some((
-                        reference.slug(skill.skill_id)?.to_owned(),
-                        skill.level.get(),
-                    ))
-                })
-                .collect(),
+            skills: leveled_skills(
+                reference,
+                held.get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|skill| (skill.skill_id, skill.level)),
+            ),
             departments: location.departments,
             points: location.points,
             modality: None,

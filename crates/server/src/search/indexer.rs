@@ -26,7 +26,7 @@ use std::time::Duration;
 use chrono::Utc;
 use passerelle_domain::{OrganisationId, SkillProfileId, TrainingOfferId};
 use passerelle_index::{Checkpoint, IndexError, IndexHome, SearchIndex};
-use passerelle_store::{ChangeListener, IndexableKind, Store, StoreError};
+use passerelle_store::{ChangeListener, Engine, IndexableKind, Store, StoreError};
 use uuid::Uuid;
 
 use super::Reference;
@@ -229,7 +229,8 @@ impl Indexer {
     pub(crate) async fn run(self, mut listener: Option<ChangeListener>) {
         let local = self.store.change_notifier();
         loop {
-            if listener.is_none() {
+            // Only PostgreSQL notifies; a lost notification connection is opened again here.
+            if listener.is_none() && self.store.engine() == Engine::Postgres {
                 listener = self.listen().await;
             }
             let remote = async {

@@ -716,7 +716,7 @@ impl SearchService {
         let taught = self.store.taught_skills(&published).await?;
         let sessions = self.store.sessions_of_offers(&published).await?;
         let mut candidates = Vec::new();
-        for id in ids.iter().filter(|id| offers.contains_key(id)) {
+        for id in &ids {
             let Some(offer) = offers.get(id) else {
                 continue;
             };
