@@ -67,6 +67,15 @@ struct ServeArgs {
     /// Milliseconds a query may run before it is stopped with a TIMEOUT error.
     #[arg(long, env = "PASSERELLE_QUERY_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
     query_timeout_ms: u64,
+    /// Cost units each client (signed-in user, else address) may spend per minute; 0: no limit.
+    #[arg(long, env = "PASSERELLE_COST_PER_MINUTE", default_value_t = passerelle_server::DEFAULT_COST_PER_MINUTE)]
+    cost_per_minute: u32,
+    /// Sign-in and registration attempts per address and minute; 0: no limit.
+    #[arg(long, env = "PASSERELLE_SIGN_INS_PER_MINUTE", default_value_t = passerelle_server::DEFAULT_SIGN_INS_PER_MINUTE)]
+    sign_ins_per_minute: u32,
+    /// Read the client's address from the last `X-Forwarded-For` entry (behind a proxy only).
+    #[arg(long, env = "PASSERELLE_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
 }
 
 fn init_logging() {
@@ -119,6 +128,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         jwt_key_file: args.jwt_key_file,
         cors_origins: args.cors_origins,
         query_timeout: std::time::Duration::from_millis(args.query_timeout_ms),
+        cost_per_minute: args.cost_per_minute,
+        sign_ins_per_minute: args.sign_ins_per_minute,
+        trust_forwarded_for: args.trust_forwarded_for,
     };
     let application = Application::build(settings)
         .await

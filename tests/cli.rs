@@ -18,6 +18,7 @@ fn passerelle() -> Command {
         "PASSERELLE_DEMO",
         "PASSERELLE_JWT_SECRET",
         "PASSERELLE_JWT_KEY_FILE",
+        "PASSERELLE_LOG_FORMAT",
     ] {
         command.env_remove(variable);
     }
@@ -110,16 +111,23 @@ fn reindex_builds_a_new_index_generation_and_makes_it_current() {
     assert_ne!(current, replaced);
 }
 
-#[test]
-fn serve_answers_then_stops_cleanly_on_sigterm() {
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut child = passerelle()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir.path())
+/// Starts `passerelle` with `args`, its stdout read line by line into the returned channel.
+fn spawn_logging(
+    args: &[&str],
+    data_dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (Child, mpsc::Receiver<String>) {
+    let mut command = passerelle();
+    command
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
@@ -129,6 +137,14 @@ fn serve_answers_then_stops_cleanly_on_sigterm() {
             }
         }
     });
+    (child, received)
+}
+
+#[test]
+fn serve_answers_then_stops_cleanly_on_sigterm() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (mut child, received) =
+        spawn_logging(&["serve", "--listen", "127.0.0.1:0"], data_dir.path(), &[]);
     let address = loop {
         let line = received
             .recv_timeout(Duration::from_secs(60))
@@ -286,4 +302,55 @@ fn demo_prints_its_accounts_and_secrets_never_reach_the_logs() {
         !logs.contains("$argon2id$"),
         "a password hash appears in the logs"
     );
+}
+
+#[test]
+fn json_logs_put_the_request_id_on_the_lines_of_each_request() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (mut child, received) = spawn_logging(
+        &["serve", "--listen", "127.0.0.1:0"],
+        data_dir.path(),
+        &[("PASSERELLE_LOG_FORMAT", "json")],
+    );
+    let next_entry = || {
+        let line = received
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server logs");
+        serde_json::from_str::<serde_json::Value>(&line)
+            .unwrap_or_else(|error| panic!("a log line that is not JSON ({error}): {line}"))
+    };
+    let address = loop {
+        let entry = next_entry();
+        let message = entry["fields"]["message"].as_str().unwrap_or_default();
+        if let Some(rest) = message.strip_prefix("listening on http://") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let body = r#"{"query":"query Probe { __typename }"}"#;
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nX-Request-Id: trace-me-42\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response
+            .to_ascii_lowercase()
+            .contains("x-request-id: trace-me-42"),
+        "{response}"
+    );
+    let finished = loop {
+        let entry = next_entry();
+        if entry["fields"]["message"] == "request finished" {
+            break entry;
+        }
+    };
+    assert_eq!(finished["span"]["request_id"], "trace-me-42", "{finished}");
+    assert_eq!(finished["fields"]["operation"], "Probe", "{finished}");
+    assert_eq!(finished["fields"]["status"], 200, "{finished}");
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -499,6 +499,19 @@ impl SearchIndex {
         self.generation().reader.searcher().num_docs()
     }
 
+    /// Bytes the generation in use takes on disk (its files, at this moment).
+    pub fn disk_bytes(&self) -> u64 {
+        let Ok(entries) = std::fs::read_dir(&self.generation().path) else {
+            return 0;
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.metadata().ok())
+            .filter(std::fs::Metadata::is_file)
+            .map(|metadata| metadata.len())
+            .sum()
+    }
+
     /// Applies changes and records `checkpoint`, in one commit. Applying the same changes
     /// twice leaves the same index: every upsert first deletes the document's key.
     pub fn apply(&self, changes: &Changes, checkpoint: &Checkpoint) -> Result<(), IndexError> {

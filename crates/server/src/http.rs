@@ -1,19 +1,27 @@
 //! HTTP routes: GraphQL (POST, and GET for queries), GraphiQL, health and readiness probes,
-//! and the schema file.
+//! metrics, and the schema file; and the layer that gives every request its id, its log span
+//! and its metrics.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use async_graphql::http::GraphiQLSource;
 use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{ConnectInfo, Extension, MatchedPath, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use passerelle_index::SearchIndex;
 use passerelle_store::Store;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 
-use crate::graphql::{self, PasserelleSchema};
+use crate::graphql::{self, CostModel, PasserelleSchema, RequestId};
+use crate::metrics::{Gauge, GraphqlRequest, Limit, Metrics, Outcome};
+use crate::rate_limit::{Client, Exhausted, RateLimiter};
 use crate::services::{ServiceError, Services};
 
 #[derive(Clone)]
@@ -21,9 +29,91 @@ pub(crate) struct AppState {
     pub schema: PasserelleSchema,
     pub services: Services,
     pub store: Store,
-    pub index: std::sync::Arc<SearchIndex>,
+    pub index: Arc<SearchIndex>,
     /// How long a query may run before it is cut off with TIMEOUT.
-    pub query_timeout: std::time::Duration,
+    pub query_timeout: Duration,
+    /// The schema's fields as the cost measure reads them.
+    pub cost_model: Arc<CostModel>,
+    /// Cost units per client and minute.
+    pub cost_budget: Arc<RateLimiter>,
+    /// Sign-in and registration attempts per address and minute.
+    pub sign_in_budget: Arc<RateLimiter>,
+    /// Whether the client's address is the last one in `X-Forwarded-For` (set by the proxy in
+    /// front) rather than the connection's.
+    pub trust_forwarded_for: bool,
+    pub metrics: Arc<Metrics>,
+}
+
+/// The header carrying the request id, both ways: a proxy's id is kept, ours is returned.
+const REQUEST_ID: &str = "x-request-id";
+
+/// A client-chosen id is kept when it is short and plain, so it cannot forge log lines.
+fn usable_request_id(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?;
+    let plain = !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    plain.then(|| text.to_owned())
+}
+
+/// Gives each request its id (from `X-Request-Id` or new), runs it inside a log span that
+/// carries the id (so every line logged for it has it), returns the id in `X-Request-Id`, logs
+/// one line when it ends and records it in the metrics.
+async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(usable_request_id)
+        .map_or_else(RequestId::generate, RequestId);
+    let route: &'static str = match request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+    {
+        Some("/graphql") => "/graphql",
+        Some("/healthz") => "/healthz",
+        Some("/readyz") => "/readyz",
+        Some("/metrics") => "/metrics",
+        Some("/schema.graphql") => "/schema.graphql",
+        _ => "other",
+    };
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id.0,
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    request.extensions_mut().insert(request_id.clone());
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let graphql = response.extensions().get::<GraphqlRequest>().cloned();
+    state
+        .metrics
+        .record_response(route, response.status().as_u16(), graphql.as_ref(), elapsed);
+    if let Ok(value) = HeaderValue::from_str(&request_id.0) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    let _entered = span.enter();
+    let status = response.status().as_u16();
+    let latency_ms = elapsed.as_secs_f64() * 1000.0;
+    match (route, &graphql) {
+        // Probes and scrapes come every few seconds: only at debug level.
+        ("/healthz" | "/readyz" | "/metrics", _) => {
+            tracing::debug!(status, latency_ms, "request finished");
+        }
+        (_, Some(graphql)) => tracing::info!(
+            status,
+            latency_ms,
+            operation = graphql.operation.as_deref().unwrap_or("anonymous"),
+            outcome = ?graphql.outcome,
+            "request finished"
+        ),
+        (_, None) => tracing::info!(status, latency_ms, "request finished"),
+    }
+    response
 }
 
 /// How a request came: GET may only read (a link or a prefetch could trigger it).
@@ -79,13 +169,14 @@ pub(crate) fn router(state: AppState, cors: CorsLayer) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .route("/schema.graphql", get(schema_file))
         .layer(cors)
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
-/// A GraphQL error response outside execution (bad credentials, malformed request).
+/// A GraphQL error response outside execution (bad credentials, malformed request, limits).
 fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut response = (status, axum::Json(body)).into_response();
@@ -95,7 +186,52 @@ fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
             header::HeaderValue::from_static("Bearer error=\"invalid_token\""),
         );
     }
+    response.extensions_mut().insert(GraphqlRequest {
+        operation: None,
+        outcome: Outcome::of_code(Some(code)),
+    });
     response
+}
+
+/// 429 with `Retry-After`, for a client past one of its budgets.
+fn rate_limited(state: &AppState, limit: Limit, exhausted: Exhausted, message: &str) -> Response {
+    state.metrics.record_rate_limited(limit);
+    let seconds = exhausted.retry_after.as_secs();
+    let mut response = error_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        &format!("{message}; try again in {seconds} s"),
+        "RATE_LIMITED",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The address a request comes from: the connection's, or behind a trusted proxy the last
+/// address of `X-Forwarded-For` (the one the proxy itself added; earlier ones are the
+/// client's word).
+fn client_address(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|address| address.trim().parse::<IpAddr>().ok())
+            .next_back();
+        if let Some(address) = forwarded {
+            return address;
+        }
+    }
+    peer.ip()
+}
+
+/// Who sent a GraphQL request, as the handlers need it.
+#[derive(Debug, Clone)]
+struct Caller {
+    address: IpAddr,
+    request_id: RequestId,
 }
 
 /// Executes a request as whoever its `Authorization: Bearer` header says. No header means
@@ -104,10 +240,27 @@ fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
+    caller: Caller,
     request: async_graphql::Request,
     via: Via,
 ) -> Response {
-    let inspection = graphql::inspect(&request);
+    let inspection = graphql::inspect(&request, &state.cost_model);
+    let operation = inspection.operation_name.clone();
+    let mut response = execute_inspected(state, headers, caller, request, inspection, via).await;
+    if let Some(graphql) = response.extensions_mut().get_mut::<GraphqlRequest>() {
+        graphql.operation = operation;
+    }
+    response
+}
+
+async fn execute_inspected(
+    state: &AppState,
+    headers: &HeaderMap,
+    caller: Caller,
+    request: async_graphql::Request,
+    inspection: graphql::Inspection,
+    via: Via,
+) -> Response {
     if via == Via::Get && inspection.holds_mutation {
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -144,36 +297,85 @@ async fn execute(
             return error_response(StatusCode::UNAUTHORIZED, &message, "UNAUTHENTICATED");
         }
         Err(error) => {
-            let request_id = graphql::RequestId::generate();
-            tracing::error!(request_id = %request_id.0, %error, "cannot authenticate a request");
+            tracing::error!(%error, "cannot authenticate a request");
             return error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                &format!("internal error (request id {})", request_id.0),
+                &format!("internal error (request id {})", caller.request_id.0),
                 "INTERNAL",
             );
         }
     };
-    // Queries are cut off after the timeout, and the work dropped with them. Mutations run to
-    // the end: cutting one off after its commit would report as failed a write that happened.
-    let mutation = inspection.holds_mutation;
-    let request = graphql::prepare(request, &state.services, reader);
-    let execution = state.schema.execute(request);
-    let response = if mutation {
-        execution.await
+    let now = Instant::now();
+    if inspection.signs_in {
+        let address = Client::Address(caller.address);
+        if let Err(exhausted) = state.sign_in_budget.charge(&address, 1, now) {
+            let message = format!(
+                "too many sign-in or registration attempts from this address (at most {} a minute)",
+                state.sign_in_budget.per_minute()
+            );
+            return rate_limited(state, Limit::SignIn, exhausted, &message);
+        }
+    }
+    let client = reader
+        .user()
+        .map_or(Client::Address(caller.address), Client::User);
+    if let Err(exhausted) = state.cost_budget.charge(&client, inspection.cost, now) {
+        let message = format!(
+            "this request costs {} and the budget of {client} ({} a minute) is spent",
+            inspection.cost,
+            state.cost_budget.per_minute()
+        );
+        return rate_limited(state, Limit::Cost, exhausted, &message);
+    }
+    // Executed in a task of its own, so that a panic in a resolver becomes an INTERNAL answer
+    // (with the request id) rather than a dropped connection.
+    let request_id = caller.request_id;
+    let request = graphql::prepare(request, &state.services, reader, request_id.clone());
+    let schema = state.schema.clone();
+    let task = tokio::spawn(async move { schema.execute(request).await }.in_current_span());
+    // Queries are cut off after the timeout, and the work dropped with them (also when the
+    // client goes away). Mutations run to the end: cutting one off after its commit would
+    // report as failed a write that happened.
+    let joined = if inspection.holds_mutation {
+        task.await
     } else {
-        match tokio::time::timeout(state.query_timeout, execution).await {
-            Ok(response) => response,
-            Err(_) => graphql::timed_out(state.query_timeout),
+        let mut task = AbortOnDrop(task);
+        match tokio::time::timeout(state.query_timeout, &mut task.0).await {
+            Ok(joined) => joined,
+            Err(_) => return respond(headers, graphql::timed_out(state.query_timeout)),
         }
     };
+    let response = joined.unwrap_or_else(|failure| {
+        let panic = failure.try_into_panic().ok();
+        let message = panic
+            .as_ref()
+            .and_then(|payload| {
+                payload
+                    .downcast_ref::<&str>()
+                    .map(|text| (*text).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+            })
+            .unwrap_or_else(|| "cancelled".to_owned());
+        tracing::error!(panic = %message, "a request failed outside any field");
+        graphql::internal_failure(&request_id)
+    });
     respond(headers, response)
+}
+
+/// Cancels a query's execution when the handler is dropped (the client went away).
+struct AbortOnDrop(tokio::task::JoinHandle<async_graphql::Response>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The GraphQL over HTTP media type; clients that ask for it get it, with status codes that
 /// tell request errors apart (the spec's rules); others get `application/json`, always 200.
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
-fn respond(headers: &HeaderMap, response: async_graphql::Response) -> Response {
+fn respond(headers: &HeaderMap, mut response: async_graphql::Response) -> Response {
     let wants_graphql_response = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -183,11 +385,36 @@ fn respond(headers: &HeaderMap, response: async_graphql::Response) -> Response {
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
+    for error in &mut response.errors {
+        // The engine suggests field and argument names ("Did you mean …?"); the schema is
+        // public through introspection, but a suggestion is no part of the error contract.
+        if let Some(at) = error.message.find(" Did you mean") {
+            error.message.truncate(at);
+        }
+        // Request errors from the engine (syntax, validation) get the code of a bad request.
+        if request_error
+            && error
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .is_none()
+        {
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "BAD_REQUEST");
+        }
+    }
     let code_of = |error: &async_graphql::ServerError| {
         error
             .extensions
             .as_ref()
             .and_then(|extensions| extensions.get("code").cloned())
+    };
+    let outcome = match response.errors.first().map(code_of) {
+        None => Outcome::Ok,
+        Some(Some(async_graphql::Value::String(code))) => Outcome::of_code(Some(&code)),
+        Some(_) => Outcome::of_code(None),
     };
     let status = if !wants_graphql_response || !request_error {
         StatusCode::OK
@@ -218,7 +445,12 @@ fn respond(headers: &HeaderMap, response: async_graphql::Response) -> Response {
     } else {
         "application/json"
     };
-    (status, [(header::CONTENT_TYPE, media_type)], body).into_response()
+    let mut answer = (status, [(header::CONTENT_TYPE, media_type)], body).into_response();
+    answer.extensions_mut().insert(GraphqlRequest {
+        operation: None,
+        outcome,
+    });
+    answer
 }
 
 /// The largest request body accepted; a GraphQL document is text, and the contract's list
@@ -237,9 +469,15 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 /// refused with 400: one operation per request keeps every limit per request.
 async fn graphql_post(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(request_id): Extension<RequestId>,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {
+    let caller = Caller {
+        address: client_address(&headers, peer, state.trust_forwarded_for),
+        request_id,
+    };
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -289,16 +527,22 @@ async fn graphql_post(
             );
         }
     };
-    execute(&state, &headers, request, Via::Post).await
+    execute(&state, &headers, caller, request, Via::Post).await
 }
 
 /// GET /graphql: a query in the URL (as the GraphQL over HTTP spec describes), or GraphiQL for
 /// a person opening the address in a browser.
 async fn graphql_get(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(request_id): Extension<RequestId>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    let caller = Caller {
+        address: client_address(&headers, peer, state.trust_forwarded_for),
+        request_id,
+    };
     let Some(query) = query.filter(|query| !query.is_empty()) else {
         return Html(
             GraphiQLSource::build()
@@ -311,12 +555,13 @@ async fn graphql_get(
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) => request,
         Err(error) => {
-            let body = json!({ "errors": [{ "message": format!("malformed GraphQL request in the URL: {error}"),
-                                           "extensions": { "code": "BAD_REQUEST" } }] });
-            return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("malformed GraphQL request in the URL: {error}"),
+            );
         }
     };
-    execute(&state, &headers, request, Via::Get).await
+    execute(&state, &headers, caller, request, Via::Get).await
 }
 
 /// Index entries behind the database beyond which a node reports itself not ready: it would
@@ -357,6 +602,81 @@ async fn readyz(State(state): State<AppState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, axum::Json(body)).into_response()
+}
+
+/// `GET /metrics`: the request series and, read now, the database pool and the index.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let pool = state.store.pool_status();
+    let checkpoint = state.index.checkpoint();
+    let latest = state.store.latest_change_seq().await.ok();
+    let index = Arc::clone(&state.index);
+    let (documents, bytes) =
+        tokio::task::spawn_blocking(move || (index.document_count(), index.disk_bytes()))
+            .await
+            .unwrap_or((0, 0));
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    let mut gauges = vec![
+        Gauge {
+            name: "passerelle_db_pool_connections",
+            help: "Database connections of this node's pool, by state.",
+            labels: "state=\"idle\"",
+            value: f64::from(pool.idle),
+        },
+        Gauge {
+            name: "passerelle_db_pool_connections",
+            help: "",
+            labels: "state=\"in_use\"",
+            value: f64::from(pool.open.saturating_sub(pool.idle)),
+        },
+        Gauge {
+            name: "passerelle_db_pool_max_connections",
+            help: "The most connections the pool opens.",
+            labels: "",
+            value: f64::from(pool.max),
+        },
+        Gauge {
+            name: "passerelle_db_statements_total",
+            help: "Statements sent to the database since start (a counter).",
+            labels: "",
+            value: state.store.statements_executed() as f64,
+        },
+        Gauge {
+            name: "passerelle_index_documents",
+            help: "Documents in this node's search index.",
+            labels: "",
+            value: documents as f64,
+        },
+        Gauge {
+            name: "passerelle_index_size_bytes",
+            help: "Bytes of this node's search index on disk.",
+            labels: "",
+            value: bytes as f64,
+        },
+    ];
+    if let Some(checkpoint) = &checkpoint {
+        gauges.push(Gauge {
+            name: "passerelle_index_applied_seq",
+            help: "The last change-log entry applied to the index.",
+            labels: "",
+            value: checkpoint.seq as f64,
+        });
+    }
+    if let (Some(latest), Some(checkpoint)) = (latest, &checkpoint) {
+        gauges.push(Gauge {
+            name: "passerelle_index_lag_entries",
+            help: "Change-log entries written to the database and not yet in this node's index.",
+            labels: "",
+            value: (latest - checkpoint.seq).max(0) as f64,
+        });
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(&gauges),
+    )
+        .into_response()
 }
 
 async fn schema_file(State(state): State<AppState>) -> impl IntoResponse {

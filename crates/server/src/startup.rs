@@ -10,6 +10,7 @@ use passerelle_store::{Store, StoreError, redact};
 use tokio::net::TcpListener;
 
 use crate::auth::KeyRing;
+use crate::rate_limit::RateLimiter;
 use crate::search::{Indexer, Reference, SearchService, rebuild_into};
 use crate::services::{DemoAccount, Services};
 use crate::{graphql, http};
@@ -32,6 +33,12 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How long a query may run before it is cut off with a TIMEOUT error.
     pub query_timeout: std::time::Duration,
+    /// Cost units (see the README's limits) each client may spend per minute; 0 for no limit.
+    pub cost_per_minute: u32,
+    /// Sign-in and registration attempts per address and minute; 0 for no limit.
+    pub sign_ins_per_minute: u32,
+    /// Take the client's address from `X-Forwarded-For` (set when a proxy is in front).
+    pub trust_forwarded_for: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -47,6 +54,9 @@ impl std::fmt::Debug for Settings {
             .field("jwt_key_file", &self.jwt_key_file)
             .field("cors_origins", &self.cors_origins)
             .field("query_timeout", &self.query_timeout)
+            .field("cost_per_minute", &self.cost_per_minute)
+            .field("sign_ins_per_minute", &self.sign_ins_per_minute)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
             .finish()
     }
 }
@@ -63,9 +73,19 @@ impl Settings {
             jwt_key_file: None,
             cors_origins: Vec::new(),
             query_timeout: DEFAULT_QUERY_TIMEOUT,
+            cost_per_minute: DEFAULT_COST_PER_MINUTE,
+            sign_ins_per_minute: DEFAULT_SIGN_INS_PER_MINUTE,
+            trust_forwarded_for: false,
         }
     }
 }
+
+/// A client's budget: some 500 searches of a 20-item page a minute, or two of the costliest
+/// queries the limits allow.
+pub const DEFAULT_COST_PER_MINUTE: u32 = 100_000;
+
+/// Enough for people who mistype their password; far too few to guess one.
+pub const DEFAULT_SIGN_INS_PER_MINUTE: u32 = 10;
 
 /// Long enough for any query the limits let through on a healthy node.
 pub const DEFAULT_QUERY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -225,6 +245,7 @@ impl Application {
         let indexer = AbortOnDrop(tokio::spawn(indexer.run(listener)));
         let search = SearchService::new(store.clone(), Arc::clone(&index), reference);
         let schema = graphql::build_schema(services.clone(), search);
+        let cost_model = Arc::new(graphql::CostModel::of_sdl(&graphql::sdl(&schema)));
         let cors = http::cors(&settings.cors_origins).map_err(StartupError::Cors)?;
         let router = http::router(
             http::AppState {
@@ -233,6 +254,11 @@ impl Application {
                 store: store.clone(),
                 index: Arc::clone(&index),
                 query_timeout: settings.query_timeout,
+                cost_model,
+                cost_budget: Arc::new(RateLimiter::new(settings.cost_per_minute)),
+                sign_in_budget: Arc::new(RateLimiter::new(settings.sign_ins_per_minute)),
+                trust_forwarded_for: settings.trust_forwarded_for,
+                metrics: Arc::default(),
             },
             cors,
         );
@@ -290,7 +316,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // The peer address identifies anonymous clients for the rate limits.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         drop(self._indexer);

@@ -74,6 +74,16 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Connections of the pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open, idle or in use.
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool will open.
+    pub max: u32,
+}
+
 /// The database behind the marketplace.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -143,6 +153,33 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The connection pool's state, for metrics.
+    pub fn pool_status(&self) -> PoolStatus {
+        let (open, idle, max) = match self.engine {
+            Engine::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            Engine::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+        };
+        PoolStatus {
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+            max,
+        }
     }
 
     /// Notified after each catalogue write this process commits (one stored permit at most).
