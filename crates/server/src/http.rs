@@ -78,6 +78,8 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
         Some("/readyz") => "/readyz",
         Some("/metrics") => "/metrics",
         Some("/schema.graphql") => "/schema.graphql",
+        Some("/assets/{file}") => "/assets",
+        Some(_) => "page",
         _ => "other",
     };
     let span = tracing::info_span!(
@@ -171,6 +173,7 @@ pub(crate) fn router(state: AppState, cors: CorsLayer) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/schema.graphql", get(schema_file))
+        .merge(crate::web::routes())
         .layer(cors)
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)

@@ -11,6 +11,7 @@ mod rate_limit;
 mod search;
 mod services;
 mod startup;
+mod web;
 
 pub use graphql::export_schema;
 pub use passerelle_index::SearchIndex;

@@ -23,8 +23,10 @@ const LATENCY_BUCKETS: [f64; 12] = [
 pub(crate) enum Outcome {
     /// Executed without a top-level error (user errors in payloads included).
     Ok,
-    /// Refused before execution: malformed, invalid, or past a limit.
+    /// Refused before execution: malformed or invalid.
     Refused,
+    /// Past one of the per-request limits.
+    TooComplex,
     BadUserInput,
     Unauthenticated,
     Forbidden,
@@ -39,6 +41,7 @@ impl Outcome {
         match self {
             Self::Ok => "ok",
             Self::Refused => "refused",
+            Self::TooComplex => "query_too_complex",
             Self::BadUserInput => "bad_user_input",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
@@ -57,6 +60,7 @@ impl Outcome {
             Some("FORBIDDEN") => Self::Forbidden,
             Some("NOT_FOUND") => Self::NotFound,
             Some("RATE_LIMITED") => Self::RateLimited,
+            Some("QUERY_TOO_COMPLEX") => Self::TooComplex,
             Some("TIMEOUT") => Self::Timeout,
             Some("INTERNAL") => Self::Internal,
             _ => Self::Refused,

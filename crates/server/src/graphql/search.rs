@@ -8,8 +8,8 @@ use super::errors::{bad_user_input, internal};
 use super::pagination::{PageInfo, page_size};
 use super::scalars::Date;
 use super::types::{
-    ModalityValue, Node, OrganisationObject, PlaceObject, SkillObject, SkillProfileObject,
-    TrainingOfferObject, reader,
+    LocaleValue, ModalityValue, Node, OrganisationObject, PlaceObject, SkillObject,
+    SkillProfileObject, TrainingOfferObject, in_locale, reader,
 };
 use crate::search::SearchService;
 use crate::search::service::{
@@ -155,26 +155,32 @@ pub(crate) struct SearchEdgeObject {
     highlights: Vec<HighlightObject>,
 }
 
-#[derive(Debug, Clone, SimpleObject)]
-#[graphql(name = "FacetValue")]
-pub(crate) struct FacetValueObject {
+#[derive(Debug, Clone)]
+pub(crate) struct FacetValueObject(service::FacetValue);
+
+#[Object(name = "FacetValue")]
+impl FacetValueObject {
     /// What to put back into SearchFilter to narrow to this value: an enum value (REMOTE, TRAINING_OFFER), a skill slug, a department code (34).
-    value: String,
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+
     /// What a person reads: Distanciel, Formation, Rust, Hérault.
-    label: String,
+    async fn label(
+        &self,
+        #[graphql(default_with = "Some(LocaleValue::Fr)")] locale: Option<LocaleValue>,
+    ) -> &str {
+        in_locale(locale, &self.0.label_fr, &self.0.label_en)
+    }
+
     /// Hits with this value among all hits of the query and the other filters.
-    count: i32,
+    async fn count(&self) -> i32 {
+        i32::try_from(self.0.count).unwrap_or(i32::MAX)
+    }
 }
 
 fn facet_values(values: Vec<service::FacetValue>) -> Vec<FacetValueObject> {
-    values
-        .into_iter()
-        .map(|value| FacetValueObject {
-            value: value.value,
-            label: value.label,
-            count: i32::try_from(value.count).unwrap_or(i32::MAX),
-        })
-        .collect()
+    values.into_iter().map(FacetValueObject).collect()
 }
 
 #[derive(Debug, Clone, SimpleObject)]

@@ -74,7 +74,11 @@ graphql_enum!(
     MemberRoleValue "MemberRole" <=> MemberRole { Owner, Editor }
 );
 
-fn in_locale<'a>(locale: Option<LocaleValue>, french: &'a str, english: &'a str) -> &'a str {
+pub(crate) fn in_locale<'a>(
+    locale: Option<LocaleValue>,
+    french: &'a str,
+    english: &'a str,
+) -> &'a str {
     match locale.unwrap_or(LocaleValue::Fr) {
         LocaleValue::Fr => french,
         LocaleValue::En => english,

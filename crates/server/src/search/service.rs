@@ -118,7 +118,8 @@ pub(crate) struct Hit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FacetValue {
     pub value: String,
-    pub label: String,
+    pub label_fr: String,
+    pub label_en: String,
     pub count: u64,
 }
 
@@ -272,20 +273,22 @@ fn highlights(highlighter: &mut Highlighter, node: &HitNode) -> Vec<(String, Str
         .collect()
 }
 
-fn kind_label(kind: DocumentKind) -> (&'static str, &'static str) {
+/// A kind's enum value and its labels in French and English.
+fn kind_label(kind: DocumentKind) -> (&'static str, &'static str, &'static str) {
     match kind {
-        DocumentKind::TrainingOffer => ("TRAINING_OFFER", "Formation"),
-        DocumentKind::SkillProfile => ("SKILL_PROFILE", "Profil"),
-        DocumentKind::Organisation => ("ORGANISATION", "Organisation"),
+        DocumentKind::TrainingOffer => ("TRAINING_OFFER", "Formation", "Training"),
+        DocumentKind::SkillProfile => ("SKILL_PROFILE", "Profil", "Profile"),
+        DocumentKind::Organisation => ("ORGANISATION", "Organisation", "Organisation"),
     }
 }
 
-fn modality_label(code: &str) -> &'static str {
+/// A modality's labels in French and English.
+fn modality_label(code: &str) -> (&'static str, &'static str) {
     match code {
-        "IN_PERSON" => "Présentiel",
-        "REMOTE" => "Distanciel",
-        "BLENDED" => "Hybride",
-        _ => "Autre",
+        "IN_PERSON" => ("Présentiel", "In person"),
+        "REMOTE" => ("Distanciel", "Remote"),
+        "BLENDED" => ("Hybride", "Blended"),
+        _ => ("Autre", "Other"),
     }
 }
 
@@ -493,18 +496,24 @@ impl SearchService {
     }
 
     fn facets(&self, counts: passerelle_index::FacetCounts) -> Facets {
-        let value = |value: String, label: String, count: u64| FacetValue {
-            value,
-            label,
-            count,
-        };
+        let value =
+            |value: String, (label_fr, label_en): (String, String), count: u64| FacetValue {
+                value,
+                label_fr,
+                label_en,
+                count,
+            };
         Facets {
             kinds: counts
                 .kinds
                 .into_iter()
                 .map(|(kind, count)| {
-                    let (code, label) = kind_label(kind);
-                    value(code.to_owned(), label.to_owned(), count)
+                    let (code, french, english) = kind_label(kind);
+                    value(
+                        code.to_owned(),
+                        (french.to_owned(), english.to_owned()),
+                        count,
+                    )
                 })
                 .collect(),
             skills: counts
@@ -516,7 +525,10 @@ impl SearchService {
                         .skill_ids
                         .get(&slug)
                         .and_then(|id| self.reference.skills.get(id))
-                        .map_or_else(|| slug.clone(), |skill| skill.label_fr.clone());
+                        .map_or_else(
+                            || (slug.clone(), slug.clone()),
+                            |skill| (skill.label_fr.clone(), skill.label_en.clone()),
+                        );
                     value(slug, label, count)
                 })
                 .collect(),
@@ -524,8 +536,8 @@ impl SearchService {
                 .modalities
                 .into_iter()
                 .map(|(code, count)| {
-                    let label = modality_label(&code).to_owned();
-                    value(code, label, count)
+                    let (french, english) = modality_label(&code);
+                    value(code, (french.to_owned(), english.to_owned()), count)
                 })
                 .collect(),
             departments: counts
@@ -538,7 +550,7 @@ impl SearchService {
                         .get(&code)
                         .cloned()
                         .unwrap_or_else(|| code.clone());
-                    value(code, label, count)
+                    value(code, (label.clone(), label), count)
                 })
                 .collect(),
         }
