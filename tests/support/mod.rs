@@ -254,6 +254,16 @@ pub struct Account {
     pub user_id: String,
 }
 
+/// Asserts that the first error of a response has `code` and a message mentioning `mentions`.
+pub fn assert_error(body: &Value, code: &str, mentions: &str) {
+    assert_eq!(error_code(body), code, "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(mentions),
+        "{mentions:?} not in {message:?}"
+    );
+}
+
 /// The error code of the first error of a response.
 pub fn error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
