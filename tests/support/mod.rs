@@ -47,6 +47,12 @@ pub async fn scratch_postgres() -> Option<(String, String)> {
     }
 }
 
+/// A test is one client firing requests back to back (and polling while it waits for the
+/// index), far more than any person or integrator: the cost budget is off unless a test sets
+/// it, as the tests of the budget itself do (`tests/operations.rs`). The sign-in allowance
+/// keeps its default.
+const UNLIMITED: u32 = 0;
+
 impl TestServer {
     /// A node on a data directory and database the test manages (several nodes on one
     /// database, or one node restarted on the same folder); nothing is removed at stop.
@@ -59,6 +65,7 @@ impl TestServer {
             Settings::new("127.0.0.1:0".parse().expect("address"), data_dir.to_owned());
         settings.database_url = database_url;
         settings.demo = demo;
+        settings.cost_per_minute = UNLIMITED;
         Self::launch(settings, DataDir::Borrowed(data_dir.to_owned()), None).await
     }
 
@@ -75,6 +82,7 @@ impl TestServer {
             data_dir.path().to_owned(),
         );
         settings.database_url = postgres.as_ref().map(|(_, url)| url.clone());
+        settings.cost_per_minute = UNLIMITED;
         adjust(&mut settings);
         Self::launch(settings, DataDir::Owned(data_dir), postgres).await
     }
