@@ -16,6 +16,7 @@
 //! A node that restarts resumes from exactly there.
 
 mod analysis;
+pub mod baseline;
 mod collector;
 mod document;
 mod highlight;

@@ -186,7 +186,20 @@ pub struct Application {
     demo: Option<DemoSummary>,
     demo_accounts: Vec<DemoAccount>,
     index: Arc<SearchIndex>,
+    in_process: InProcess,
     _indexer: AbortOnDrop,
+}
+
+/// The schema and services, for requests run without HTTP.
+struct InProcess {
+    schema: graphql::PasserelleSchema,
+    services: Services,
+}
+
+impl std::fmt::Debug for InProcess {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("InProcess").finish_non_exhaustive()
+    }
 }
 
 /// The key ring the settings name: the secret, else the key file, else the data directory's
@@ -245,6 +258,8 @@ impl Application {
         let indexer = AbortOnDrop(tokio::spawn(indexer.run(listener)));
         let search = SearchService::new(store.clone(), Arc::clone(&index), reference);
         let schema = graphql::build_schema(services.clone(), search);
+        let served_schema = schema.clone();
+        let served_services = services.clone();
         let cost_model = Arc::new(graphql::CostModel::of_sdl(&graphql::sdl(&schema)));
         let cors = http::cors(&settings.cors_origins).map_err(StartupError::Cors)?;
         let router = http::router(
@@ -283,8 +298,30 @@ impl Application {
             demo,
             demo_accounts,
             index,
+            in_process: InProcess {
+                schema: served_schema,
+                services: served_services,
+            },
             _indexer: indexer,
         })
+    }
+
+    /// Runs a GraphQL request in this process, as an anonymous reader and without HTTP or
+    /// limits: the benchmark measures the schema this way. Returns the response as JSON.
+    pub async fn execute_anonymous(
+        &self,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let request = async_graphql::Request::new(query)
+            .variables(async_graphql::Variables::from_json(variables));
+        let request = graphql::prepare(
+            request,
+            &self.in_process.services,
+            passerelle_domain::Reader::Anonymous,
+            graphql::RequestId::generate(),
+        );
+        serde_json::to_value(self.in_process.schema.execute(request).await).unwrap_or_default()
     }
 
     /// This node's search index.

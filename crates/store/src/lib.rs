@@ -3,10 +3,12 @@
 //! It connects to SQLite (the embedded default) or PostgreSQL (production), runs the
 //! migrations, and hands out domain records; callers never see an entity or a SQL error.
 
+pub mod baseline;
 pub mod demo;
 mod entities;
 mod error;
 mod following;
+pub mod import;
 mod pagination;
 mod reading;
 mod records;

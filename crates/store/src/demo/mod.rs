@@ -13,15 +13,12 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
 use passerelle_domain::{
     Email, Modality, OfferStatus, Siren, Siret, Slug, Visibility, fold_for_search,
 };
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait,
-};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::entities::{
-    change_log, organisation, organisation_skill, profile_skill, skill, skill_profile,
-    taught_skill, training_offer, training_session, user,
+    organisation, organisation_skill, profile_skill, skill_profile, taught_skill, training_offer,
+    training_session, user,
 };
 use crate::{Store, StoreError};
 use content::{
@@ -120,17 +117,7 @@ fn rounded_to_ten_euros(euros: i64) -> i64 {
 }
 
 /// Everything the demo inserts, built in memory first so that loading is one transaction.
-#[derive(Debug, Default)]
-struct DemoRows {
-    organisations: Vec<organisation::Model>,
-    organisation_skills: Vec<organisation_skill::Model>,
-    offers: Vec<training_offer::Model>,
-    taught_skills: Vec<taught_skill::Model>,
-    sessions: Vec<training_session::Model>,
-    users: Vec<user::Model>,
-    profiles: Vec<skill_profile::Model>,
-    profile_skills: Vec<profile_skill::Model>,
-}
+type DemoRows = crate::import::CatalogueRows;
 
 fn generate(
     seed: u64,
@@ -412,28 +399,6 @@ fn generate_offer(
     Ok(())
 }
 
-async fn insert_all<Model, Active, Entity>(
-    transaction: &sea_orm::DatabaseTransaction,
-    models: Vec<Model>,
-) -> Result<(), StoreError>
-where
-    Model: IntoActiveModel<Active> + Clone,
-    Active: ActiveModelTrait<Entity = Entity> + Send,
-    Entity: EntityTrait,
-{
-    for chunk in models.chunks(200) {
-        let active: Vec<Active> = chunk
-            .iter()
-            .cloned()
-            .map(|model| model.into_active_model().reset_all())
-            .collect();
-        Entity::insert_many(active)
-            .exec_without_returning(transaction)
-            .await?;
-    }
-    Ok(())
-}
-
 impl Store {
     /// Loads the demo into an empty catalogue, in one transaction; does nothing and returns
     /// `None` when the catalogue already holds organisations.
@@ -442,12 +407,7 @@ impl Store {
         seed: u64,
         today: NaiveDate,
     ) -> Result<Option<DemoSummary>, StoreError> {
-        let skills: HashMap<String, Uuid> = skill::Entity::find()
-            .all(self.connection())
-            .await?
-            .into_iter()
-            .map(|skill| (skill.slug, skill.id))
-            .collect();
+        let skills = self.skill_ids().await?;
         let rows = generate(seed, today, &skills)?;
         let summary = DemoSummary {
             organisations: rows.organisations.len(),
@@ -455,71 +415,11 @@ impl Store {
             training_sessions: rows.sessions.len(),
             skill_profiles: rows.profiles.len(),
         };
-        // Checked inside the write transaction, so two servers starting at once load it once.
-        // On PostgreSQL the catalogue writers' lock plays the part of BEGIN IMMEDIATE, and keeps
-        // the log positions below in commit order like any other write's.
-        let transaction = self.begin_write().await?;
-        if self.engine() == crate::Engine::Postgres {
-            transaction
-                .execute_unprepared(&format!(
-                    "SELECT pg_advisory_xact_lock({})",
-                    crate::CATALOGUE_WRITE_LOCK
-                ))
-                .await?;
-        }
-        if organisation::Entity::find().count(&transaction).await? > 0 {
-            return Ok(None);
-        }
         // The demo is written to the change log like any other write, so that every node
         // following the log indexes it, including nodes that started before it was loaded.
-        let now = chrono::Utc::now();
-        let logged = |kind: &str, id: Uuid| change_log::ActiveModel {
-            entity_kind: Set(kind.to_owned()),
-            entity_id: Set(id),
-            operation: Set("CREATED".to_owned()),
-            actor_id: Set(None),
-            recorded_at: Set(now),
-            details: Set("{\"demo\":true}".to_owned()),
-            ..Default::default()
-        };
-        let log: Vec<change_log::ActiveModel> = rows
-            .organisations
-            .iter()
-            .map(|row| logged("ORGANISATION", row.id))
-            .chain(
-                rows.offers
-                    .iter()
-                    .map(|row| logged("TRAINING_OFFER", row.id)),
-            )
-            .chain(
-                rows.profiles
-                    .iter()
-                    .map(|row| logged("SKILL_PROFILE", row.id)),
-            )
-            .collect();
-        insert_all(&transaction, rows.organisations).await?;
-        insert_all(&transaction, rows.organisation_skills).await?;
-        insert_all(&transaction, rows.offers).await?;
-        insert_all(&transaction, rows.taught_skills).await?;
-        insert_all(&transaction, rows.sessions).await?;
-        insert_all(&transaction, rows.users).await?;
-        insert_all(&transaction, rows.profiles).await?;
-        insert_all(&transaction, rows.profile_skills).await?;
-        for chunk in log.chunks(200) {
-            change_log::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&transaction)
-                .await?;
+        if !self.write_catalogue(rows, "{\"demo\":true}", true).await? {
+            return Ok(None);
         }
-        if self.engine() == crate::Engine::Postgres {
-            transaction
-                .execute_unprepared(&format!(
-                    "SELECT pg_notify('{}', '')",
-                    crate::CHANGES_CHANNEL
-                ))
-                .await?;
-        }
-        transaction.commit().await?;
-        self.change_notifier().notify_one();
         Ok(Some(summary))
     }
 }

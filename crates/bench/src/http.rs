@@ -1,0 +1,349 @@
+//! The HTTP part: the real `passerelle serve` as a separate process on the data the in-process
+//! part built. Start-up time with an existing index, maximum throughput, latency at a fixed
+//! rate (measured from when each request was due, so a stalled server cannot hide its queue:
+//! coordinated omission), peak memory, and the time from publishing an offer to finding it.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::Args;
+use crate::measure::{Latencies, LatencySummary};
+use crate::queries::Query;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HttpReport {
+    pub startup_seconds: f64,
+    pub concurrency: usize,
+    pub max_requests_per_second: f64,
+    pub fixed_rate_requests_per_second: f64,
+    pub fixed_rate_latency: LatencySummary,
+    pub errors: u64,
+    pub peak_memory_mb: f64,
+    pub publish_to_searchable: LatencySummary,
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(binary: &Path, data_dir: &Path) -> Result<(Server, Instant), String> {
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .env("PASSERELLE_COST_PER_MINUTE", "0")
+        .env("PASSERELLE_SIGN_INS_PER_MINUTE", "0")
+        .env("RUST_LOG", "info,passerelle_server=warn")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot start {}: {error}", binary.display()))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let address = loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(600))
+            .map_err(|_| "the server did not say where it listens")?;
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+    };
+    Ok((
+        Server {
+            child,
+            url: format!("http://{address}"),
+        },
+        started,
+    ))
+}
+
+fn peak_memory_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0.0, |kilobytes| kilobytes / 1024.0)
+}
+
+const SEARCH: &str = "query Bench($q: String!) { search(query: $q, first: 10) { totalCount edges { node { ... on Node { id } } } } }";
+
+async fn search(client: &reqwest::Client, url: &str, text: &str) -> bool {
+    let response = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": SEARCH, "variables": { "q": text } }))
+        .send()
+        .await;
+    match response {
+        Ok(response) => response
+            .json::<Value>()
+            .await
+            .is_ok_and(|body| body.get("errors").is_none() && body["data"]["search"].is_object()),
+        Err(_) => false,
+    }
+}
+
+/// Requests answered per second by `concurrency` clients asking back to back.
+async fn max_throughput(
+    url: &str,
+    queries: &[Query],
+    concurrency: usize,
+    seconds: u64,
+) -> (f64, u64) {
+    let client = reqwest::Client::new();
+    let done = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let texts: Arc<Vec<String>> =
+        Arc::new(queries.iter().map(|query| query.text.clone()).collect());
+    let workers: Vec<_> = (0..concurrency)
+        .map(|worker| {
+            let (client, url, done, errors, texts) = (
+                client.clone(),
+                url.to_owned(),
+                Arc::clone(&done),
+                Arc::clone(&errors),
+                Arc::clone(&texts),
+            );
+            tokio::spawn(async move {
+                let mut next = worker;
+                while Instant::now() < deadline {
+                    if search(&client, &url, &texts[next % texts.len()]).await {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                    next += concurrency;
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        let _ = worker.await;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rate = done.load(Ordering::Relaxed) as f64 / seconds as f64;
+    (rate, errors.load(Ordering::Relaxed))
+}
+
+/// Latencies at `rate` requests a second, each counted from when it was due.
+async fn fixed_rate(url: &str, queries: &[Query], rate: f64, seconds: u64) -> (Latencies, u64) {
+    let client = reqwest::Client::new();
+    let total = (rate * seconds as f64) as usize;
+    let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
+    let begin = tokio::time::Instant::now();
+    let mut tasks = Vec::with_capacity(total);
+    for number in 0..total {
+        let due = begin + interval * u32::try_from(number).unwrap_or(u32::MAX);
+        tokio::time::sleep_until(due).await;
+        let (client, url, text) = (
+            client.clone(),
+            url.to_owned(),
+            queries[number % queries.len()].text.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let ok = search(&client, &url, &text).await;
+            (due.elapsed(), ok)
+        }));
+    }
+    let mut latencies = Latencies::default();
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok((elapsed, ok)) = task.await {
+            latencies.record(elapsed);
+            errors += u64::from(!ok);
+        }
+    }
+    (latencies, errors)
+}
+
+async fn graphql(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> Result<Value, String> {
+    let mut request = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: Value = request
+        .send()
+        .await
+        .map_err(|error| error.to_string())?
+        .json()
+        .await
+        .map_err(|error| error.to_string())?;
+    if body.get("errors").is_some() {
+        return Err(body.to_string());
+    }
+    Ok(body["data"].clone())
+}
+
+/// From the answer to `publishTrainingOffer` to the offer being found by a search, `samples`
+/// times, on the node that wrote it.
+async fn publish_to_searchable(url: &str, samples: usize) -> Result<Latencies, String> {
+    let client = reqwest::Client::new();
+    let data = graphql(&client, url, None,
+        "mutation($input: RegisterInput!) { register(input: $input) { accessToken userErrors { message } } }",
+        json!({ "input": { "email": "bench-trainer@bench.passerelle.invalid", "password": "un mot de passe de banc", "displayName": "Banc" } })).await?;
+    let token = data["register"]["accessToken"]
+        .as_str()
+        .ok_or_else(|| data.to_string())?
+        .to_owned();
+    let data = graphql(&client, url, Some(&token),
+        "mutation($input: OrganisationInput!) { createOrganisation(input: $input) { organisation { id } userErrors { message } } }",
+        json!({ "input": { "name": "Banc d'essai Formation", "isTrainingProvider": true, "place": "34172" } })).await?;
+    let organisation = data["createOrganisation"]["organisation"]["id"]
+        .as_str()
+        .ok_or_else(|| data.to_string())?
+        .to_owned();
+    let today = chrono::Utc::now().date_naive();
+    let date = |days: u64| {
+        (today + chrono::Days::new(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let mut latencies = Latencies::default();
+    for sample in 0..samples {
+        // A made-up word only this offer holds.
+        let marker = format!("bancessai{}", letters(sample));
+        let input = json!({
+            "title": format!("Formation {marker}"),
+            "summary": "Une offre publiée par le banc d'essai.",
+            "description": format!("Programme complet autour de {marker} : ateliers, travaux pratiques et évaluation sur un projet réel."),
+            "skills": [{ "skill": "rust", "level": 3 }],
+            "modality": "IN_PERSON", "durationHours": 14, "priceCents": 90000,
+            "sessions": [{ "startDate": date(30), "endDate": date(31), "place": "34172", "seats": 10 }]
+        });
+        let data = graphql(&client, url, Some(&token),
+            "mutation($org: ID!, $input: TrainingOfferInput!) { createTrainingOffer(organisationId: $org, input: $input) { trainingOffer { id } userErrors { message } } }",
+            json!({ "org": organisation, "input": input })).await?;
+        let offer = data["createTrainingOffer"]["trainingOffer"]["id"]
+            .as_str()
+            .ok_or_else(|| data.to_string())?
+            .to_owned();
+        graphql(&client, url, Some(&token),
+            "mutation($id: ID!) { publishTrainingOffer(id: $id) { trainingOffer { status } userErrors { message } } }",
+            json!({ "id": offer })).await?;
+        let published = Instant::now();
+        loop {
+            let data = graphql(&client, url, None, SEARCH, json!({ "q": marker })).await?;
+            let found = data["search"]["edges"].as_array().is_some_and(|edges| {
+                edges
+                    .iter()
+                    .any(|edge| edge["node"]["id"] == offer.as_str())
+            });
+            if found {
+                latencies.record(published.elapsed());
+                break;
+            }
+            if published.elapsed() > Duration::from_secs(30) {
+                return Err(format!("{marker} was not searchable after 30 s"));
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    Ok(latencies)
+}
+
+/// A number written in letters (a, b, … z, ba, bb…): words the analysers keep whole.
+fn letters(mut number: usize) -> String {
+    let mut text = Vec::new();
+    loop {
+        text.push(b'a' + u8::try_from(number % 26).unwrap_or(0));
+        number /= 26;
+        if number == 0 {
+            break;
+        }
+    }
+    text.reverse();
+    String::from_utf8(text).unwrap_or_default()
+}
+
+pub async fn measure(
+    args: &Args,
+    data_dir: &Path,
+    queries: &[Query],
+) -> Result<HttpReport, String> {
+    let binary = match &args.server {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()
+            .map_err(|error| error.to_string())?
+            .with_file_name("passerelle"),
+    };
+    if !binary.exists() {
+        return Err(format!(
+            "no server binary at {} (build it with `cargo build --release`)",
+            binary.display()
+        ));
+    }
+    let (server, started) = start(&binary, data_dir)?;
+    let client = reqwest::Client::new();
+    loop {
+        let ready = client
+            .get(format!("{}/readyz", server.url))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success());
+        if ready {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            return Err("the server did not become ready".into());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let startup_seconds = started.elapsed().as_secs_f64();
+    let concurrency = 16;
+    let (max_rate, max_errors) =
+        max_throughput(&server.url, queries, concurrency, args.http_seconds).await;
+    let rate = (max_rate / 2.0).max(1.0);
+    let (latencies, rate_errors) = fixed_rate(&server.url, queries, rate, args.http_seconds).await;
+    let publish = publish_to_searchable(&server.url, 30).await?;
+    let peak_memory_mb = peak_memory_mb(server.child.id());
+    Ok(HttpReport {
+        startup_seconds,
+        concurrency,
+        max_requests_per_second: max_rate,
+        fixed_rate_requests_per_second: rate,
+        fixed_rate_latency: latencies.summary(),
+        errors: max_errors + rate_errors,
+        peak_memory_mb,
+        publish_to_searchable: publish.summary(),
+    })
+}

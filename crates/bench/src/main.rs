@@ -1,0 +1,470 @@
+//! `passerelle-bench`: measures Passerelle's search against raw tantivy, PostgreSQL and SQLite
+//! full-text search on one deterministic corpus and query set, and writes a JSON report and a
+//! Markdown summary.
+//!
+//! ```sh
+//! cargo build --release                      # the server binary, for the HTTP part
+//! cargo run --release -p passerelle-bench -- --sizes 10000,100000 \
+//!     --postgres-url postgres://postgres@127.0.0.1:5432/test --out bench/results
+//! ```
+
+mod corpus;
+mod http;
+mod measure;
+mod queries;
+mod report;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use passerelle_server::{Application, Settings};
+use passerelle_store::baseline::{FtsDocument, FtsFilter, FullTextBaseline};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::measure::{Latencies, ndcg_at, reciprocal_rank_at};
+use crate::queries::{Query, grade};
+use crate::report::{Quality, SizeReport, SystemReport};
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Benchmark Passerelle's search against raw tantivy and database full-text search"
+)]
+struct Args {
+    /// Corpus sizes (documents), comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000")]
+    sizes: Vec<usize>,
+    /// Seed of the corpus and the query set.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Queries in the query set.
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+    /// Times the query set is run for latencies (after one warm-up run).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// A PostgreSQL server for the full-text baseline (a scratch database is created there).
+    #[arg(long, env = "BENCH_POSTGRES_URL")]
+    postgres_url: Option<String>,
+    /// Where the report goes.
+    #[arg(long, default_value = "bench/results")]
+    out: PathBuf,
+    /// The `passerelle` binary for the HTTP part; default: next to this one.
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Seconds of load for each HTTP measurement.
+    #[arg(long, default_value_t = 10)]
+    http_seconds: u64,
+}
+
+const SEARCH: &str = "query Bench($q: String!, $filter: SearchFilter) {
+  search(query: $q, filter: $filter, first: 10) { totalCount edges { node { ... on Node { id } } } }
+}";
+
+/// The filter the product's search gets for a query (the same as the baselines').
+fn product_filter(query: &Query) -> serde_json::Value {
+    let mut filter = serde_json::Map::new();
+    if let Some(department) = &query.department {
+        filter.insert("departments".into(), json!([department]));
+    }
+    if let Some(cap) = query.max_price_cents {
+        filter.insert("maxPriceCents".into(), json!(cap));
+    }
+    serde_json::Value::Object(filter)
+}
+
+/// The UUIDs behind the global IDs of a search response.
+fn ids_of(response: &serde_json::Value) -> Vec<Uuid> {
+    use base64::Engine;
+    response["data"]["search"]["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .filter_map(|edge| edge["node"]["id"].as_str())
+                .filter_map(|id| {
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .decode(id)
+                        .ok()
+                })
+                .filter_map(|bytes| String::from_utf8(bytes).ok())
+                .filter_map(|text| {
+                    text.split_once(':')
+                        .and_then(|(_, uuid)| Uuid::parse_str(uuid).ok())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The judged grades of every query: by document, and all of them (for the ideal ranking).
+struct Judgements {
+    by_query: Vec<(HashMap<Uuid, u8>, Vec<u8>)>,
+}
+
+impl Judgements {
+    fn new(
+        queries: &[Query],
+        corpus: &corpus::Corpus,
+        narrower: &HashMap<String, std::collections::HashSet<String>>,
+    ) -> Self {
+        let by_query = queries
+            .iter()
+            .map(|query| {
+                let mut graded = HashMap::new();
+                let mut all = Vec::new();
+                for intent in &corpus.intents {
+                    let value = grade(query, intent, narrower);
+                    if value > 0 {
+                        graded.insert(intent.id, value);
+                        all.push(value);
+                    }
+                }
+                (graded, all)
+            })
+            .collect();
+        Self { by_query }
+    }
+
+    fn quality(&self, queries: &[Query], answers: &[Vec<Uuid>]) -> Quality {
+        let mut ndcg = 0.0;
+        let mut mrr = 0.0;
+        let mut by_kind: std::collections::BTreeMap<queries::QueryKind, (f64, usize)> =
+            Default::default();
+        for ((query, answer), (graded, all)) in queries.iter().zip(answers).zip(&self.by_query) {
+            let grades: Vec<u8> = answer
+                .iter()
+                .map(|id| graded.get(id).copied().unwrap_or(0))
+                .collect();
+            let value = ndcg_at(10, &grades, all);
+            ndcg += value;
+            mrr += reciprocal_rank_at(10, &grades);
+            let entry = by_kind.entry(query.kind).or_default();
+            entry.0 += value;
+            entry.1 += 1;
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let count = queries.len().max(1) as f64;
+        Quality {
+            ndcg_at_10: ndcg / count,
+            mrr_at_10: mrr / count,
+            ndcg_by_kind: by_kind
+                .into_iter()
+                .map(|(kind, (sum, n))| {
+                    #[allow(clippy::cast_precision_loss)]
+                    let mean = sum / n.max(1) as f64;
+                    (kind, mean)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Runs every query `rounds` times after a warm-up; returns the first answers and latencies.
+async fn run_system<F, Fut>(
+    queries: &[Query],
+    rounds: usize,
+    mut search: F,
+) -> Result<(Vec<Vec<Uuid>>, Latencies), String>
+where
+    F: FnMut(&Query) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<Uuid>, String>>,
+{
+    let mut answers = Vec::with_capacity(queries.len());
+    for query in queries {
+        answers.push(search(query).await?);
+    }
+    let mut latencies = Latencies::default();
+    for _ in 0..rounds {
+        for query in queries {
+            let started = Instant::now();
+            search(query).await?;
+            latencies.record(started.elapsed());
+        }
+    }
+    Ok((answers, latencies))
+}
+
+fn system(
+    name: &str,
+    answers: &[Vec<Uuid>],
+    latencies: &Latencies,
+    queries: &[Query],
+    judgements: &Judgements,
+) -> SystemReport {
+    let summary = latencies.summary();
+    #[allow(clippy::cast_precision_loss)]
+    let throughput = if summary.mean_us == 0 {
+        0.0
+    } else {
+        1_000_000.0 / summary.mean_us as f64
+    };
+    SystemReport {
+        name: name.to_owned(),
+        latency: summary,
+        sequential_queries_per_second: throughput,
+        quality: judgements.quality(queries, answers),
+    }
+}
+
+async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
+    let work = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let data_dir = work.path().join("data");
+    let mut settings = Settings::new(
+        "127.0.0.1:0".parse().map_err(|_| "address")?,
+        data_dir.clone(),
+    );
+    settings.cost_per_minute = 0;
+    let application = Application::build(settings)
+        .await
+        .map_err(|error| error.to_string())?;
+    let store = application.store().clone();
+    let skills = store
+        .all_skills()
+        .await
+        .map_err(|error| error.to_string())?;
+    let places = store
+        .all_places()
+        .await
+        .map_err(|error| error.to_string())?;
+    eprintln!("[{size}] generating the corpus");
+    let started = Instant::now();
+    let corpus = corpus::generate(
+        args.seed,
+        size,
+        5_000,
+        &skills,
+        &places,
+        chrono::Utc::now().date_naive(),
+    );
+    let generation_seconds = started.elapsed().as_secs_f64();
+
+    // Import through the product's write path, then wait until this node's index has it all.
+    eprintln!("[{size}] importing {} batches", corpus.batches.len());
+    let started = Instant::now();
+    for batch in corpus.batches.clone() {
+        store
+            .import(batch)
+            .await
+            .map_err(|error| error.to_string())?;
+    }
+    let imported = started.elapsed();
+    let latest = store
+        .latest_change_seq()
+        .await
+        .map_err(|error| error.to_string())?;
+    while application
+        .search_index()
+        .checkpoint()
+        .is_none_or(|checkpoint| checkpoint.seq < latest)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let searchable = started.elapsed();
+    let documents = application.search_index().document_count();
+    eprintln!("[{size}] {documents} documents searchable after {searchable:?}");
+
+    let raw_folder = work.path().join("raw-index");
+    let (raw_count, raw_import) = passerelle_index::baseline::raw_import(
+        &raw_folder,
+        corpus
+            .texts
+            .iter()
+            .map(|text| (text.id.as_u128(), text.title.as_str(), text.body.as_str())),
+    )
+    .map_err(|error| error.to_string())?;
+
+    let departments = corpus::departments_by_use(&corpus.intents);
+    let queries = queries::generate(
+        args.seed,
+        args.queries,
+        &skills,
+        &corpus.skills_by_rank,
+        &departments,
+    );
+    let narrower = queries::narrower_skills(&skills);
+    let judgements = Judgements::new(&queries, &corpus, &narrower);
+    let mut systems = Vec::new();
+
+    eprintln!("[{size}] raw tantivy");
+    let index = std::sync::Arc::clone(application.search_index());
+    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+        let result = index
+            .raw_search(&query.text, 10)
+            .map(|ids| ids.into_iter().map(Uuid::from_u128).collect())
+            .map_err(|error| error.to_string());
+        async move { result }
+    })
+    .await?;
+    systems.push(system(
+        "raw tantivy",
+        &answers,
+        &latencies,
+        &queries,
+        &judgements,
+    ));
+    // The index (and its writer's lock) must be gone before the server process takes it.
+    drop(index);
+
+    eprintln!("[{size}] Passerelle in-process (GraphQL schema)");
+    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+        let variables = json!({ "q": query.text, "filter": product_filter(query) });
+        let application = &application;
+        async move {
+            let response = application.execute_anonymous(SEARCH, variables).await;
+            if response.get("errors").is_some() {
+                return Err(format!("search failed: {response}"));
+            }
+            Ok(ids_of(&response))
+        }
+    })
+    .await?;
+    systems.push(system(
+        "Passerelle (in-process)",
+        &answers,
+        &latencies,
+        &queries,
+        &judgements,
+    ));
+
+    // Statements per nested request: 50 offers with provider, skills and sessions.
+    let nested = "{ trainingOffers(first: 50) { edges { node { title provider { name } skills { level skill { slug } } sessions { startDate place { name } } } } } }";
+    let before = store.statements_executed();
+    application.execute_anonymous(nested, json!({})).await;
+    let statements_per_nested_request = store.statements_executed() - before;
+
+    let documents_for_fts: Vec<FtsDocument> = corpus
+        .texts
+        .iter()
+        .map(|text| FtsDocument {
+            id: text.id,
+            title: text.title.clone(),
+            body: text.body.clone(),
+            department: text.department.clone(),
+            price_cents: text.price_cents,
+        })
+        .collect();
+    let fts_filter = |query: &Query| FtsFilter {
+        department: query.department.clone(),
+        max_price_cents: query.max_price_cents,
+    };
+
+    eprintln!("[{size}] SQLite FTS5");
+    let sqlite_url = format!("sqlite://{}?mode=rwc", work.path().join("fts.db").display());
+    let (baseline, sqlite_load) = FullTextBaseline::create(&sqlite_url, &documents_for_fts)
+        .await
+        .map_err(|error| error.to_string())?;
+    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+        let baseline = &baseline;
+        let filter = fts_filter(query);
+        let text = query.text.clone();
+        async move {
+            baseline
+                .search(&text, &filter, 10)
+                .await
+                .map_err(|error| error.to_string())
+        }
+    })
+    .await?;
+    systems.push(system(
+        "SQLite FTS5",
+        &answers,
+        &latencies,
+        &queries,
+        &judgements,
+    ));
+    baseline.close().await.map_err(|error| error.to_string())?;
+    let mut loads = vec![("SQLite FTS5".to_owned(), sqlite_load.as_secs_f64())];
+
+    if let Some(admin) = &args.postgres_url {
+        eprintln!("[{size}] PostgreSQL full-text search");
+        let url = passerelle_store::scratch::create_postgres_database(admin)
+            .await
+            .map_err(|error| error.to_string())?;
+        let (baseline, load) = FullTextBaseline::create(&url, &documents_for_fts)
+            .await
+            .map_err(|error| error.to_string())?;
+        let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+            let baseline = &baseline;
+            let filter = fts_filter(query);
+            let text = query.text.clone();
+            async move {
+                baseline
+                    .search(&text, &filter, 10)
+                    .await
+                    .map_err(|error| error.to_string())
+            }
+        })
+        .await?;
+        systems.push(system(
+            "PostgreSQL FTS",
+            &answers,
+            &latencies,
+            &queries,
+            &judgements,
+        ));
+        baseline.close().await.map_err(|error| error.to_string())?;
+        passerelle_store::scratch::drop_postgres_database(admin, &url)
+            .await
+            .map_err(|error| error.to_string())?;
+        loads.push(("PostgreSQL FTS".to_owned(), load.as_secs_f64()));
+    }
+
+    // The node stops; the HTTP part runs the real server on the same data, as a process.
+    drop(application);
+    store.close().await.map_err(|error| error.to_string())?;
+    let served = http::measure(args, &data_dir, &queries).await;
+    if let Err(problem) = &served {
+        eprintln!("[{size}] HTTP part skipped: {problem}");
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    let per_second = |count: u64, elapsed: Duration| count as f64 / elapsed.as_secs_f64().max(1e-9);
+    Ok(SizeReport {
+        documents: size,
+        indexed_documents: documents,
+        queries: queries.len(),
+        generation_seconds,
+        import: report::Import {
+            database_seconds: imported.as_secs_f64(),
+            searchable_seconds: searchable.as_secs_f64(),
+            documents_per_second: per_second(u64::try_from(size).unwrap_or(0), searchable),
+            raw_tantivy_seconds: raw_import.as_secs_f64(),
+            raw_tantivy_documents_per_second: per_second(raw_count, raw_import),
+            baseline_load_seconds: loads,
+        },
+        statements_per_nested_request,
+        systems,
+        http: served.ok(),
+    })
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let mut sizes = Vec::new();
+    for size in &args.sizes {
+        match bench_size(&args, *size).await {
+            Ok(report) => sizes.push(report),
+            Err(problem) => {
+                eprintln!("benchmark at {size} documents failed: {problem}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
+    match report::write(&args.out, args.seed, &sizes) {
+        Ok(paths) => {
+            for path in paths {
+                println!("wrote {}", path.display());
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            eprintln!("cannot write the report: {problem}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

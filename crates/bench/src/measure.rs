@@ -1,0 +1,117 @@
+//! What the benchmark computes: latency percentiles and ranking quality (nDCG@10, MRR@10).
+
+use std::time::Duration;
+
+/// Latencies of one system, in microseconds, sorted when summarised.
+#[derive(Debug, Default, Clone)]
+pub struct Latencies(Vec<u64>);
+
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct LatencySummary {
+    pub count: usize,
+    pub p50_us: u64,
+    pub p99_us: u64,
+    pub p999_us: u64,
+    pub mean_us: u64,
+}
+
+impl Latencies {
+    pub fn record(&mut self, elapsed: Duration) {
+        self.0
+            .push(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
+    }
+
+    /// The value at quantile `q` (nearest rank).
+    fn quantile(sorted: &[u64], q: f64) -> u64 {
+        if sorted.is_empty() {
+            return 0;
+        }
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+        sorted[rank - 1]
+    }
+
+    pub fn summary(&self) -> LatencySummary {
+        let mut sorted = self.0.clone();
+        sorted.sort_unstable();
+        let total: u128 = sorted.iter().map(|value| u128::from(*value)).sum();
+        LatencySummary {
+            count: sorted.len(),
+            p50_us: Self::quantile(&sorted, 0.50),
+            p99_us: Self::quantile(&sorted, 0.99),
+            p999_us: Self::quantile(&sorted, 0.999),
+            mean_us: u64::try_from(total / sorted.len().max(1) as u128).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// nDCG@k of a ranking whose grades are `ranked`, against the best possible from `all` grades.
+pub fn ndcg_at(k: usize, ranked: &[u8], all: &[u8]) -> f64 {
+    let dcg = |grades: &mut dyn Iterator<Item = u8>| -> f64 {
+        grades
+            .take(k)
+            .enumerate()
+            .map(|(position, grade)| {
+                #[allow(clippy::cast_precision_loss)]
+                let discount = ((position + 2) as f64).log2();
+                (f64::from(grade).exp2() - 1.0) / discount
+            })
+            .sum()
+    };
+    let mut ideal: Vec<u8> = all.to_vec();
+    ideal.sort_unstable_by(|left, right| right.cmp(left));
+    let best = dcg(&mut ideal.into_iter());
+    if best == 0.0 {
+        return 1.0;
+    }
+    dcg(&mut ranked.iter().copied()) / best
+}
+
+/// MRR@k: 1 / the rank of the first document of grade 2 or more within the first k.
+pub fn reciprocal_rank_at(k: usize, ranked: &[u8]) -> f64 {
+    ranked
+        .iter()
+        .take(k)
+        .position(|grade| *grade >= 2)
+        .map_or(0.0, |position| {
+            #[allow(clippy::cast_precision_loss)]
+            let rank = (position + 1) as f64;
+            1.0 / rank
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_perfect_ranking_scores_one_and_a_reversed_one_less() {
+        let all = [3, 2, 0, 0, 1];
+        assert!((ndcg_at(10, &[3, 2, 1], &all) - 1.0).abs() < 1e-9);
+        assert!(ndcg_at(10, &[1, 2, 3], &all) < 0.9);
+        assert_eq!(ndcg_at(10, &[], &all), 0.0);
+    }
+
+    #[test]
+    fn reciprocal_rank_counts_the_first_good_answer() {
+        assert_eq!(reciprocal_rank_at(10, &[0, 1, 2, 3]), 1.0 / 3.0);
+        assert_eq!(reciprocal_rank_at(2, &[0, 1, 2]), 0.0);
+    }
+
+    #[test]
+    fn percentiles_take_the_nearest_rank() {
+        let mut latencies = Latencies::default();
+        for micros in 1..=1000 {
+            latencies.record(Duration::from_micros(micros));
+        }
+        let summary = latencies.summary();
+        assert_eq!(
+            (summary.p50_us, summary.p99_us, summary.p999_us),
+            (500, 990, 999)
+        );
+    }
+}

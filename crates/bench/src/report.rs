@@ -1,0 +1,197 @@
+//! The report: JSON for tools, Markdown for people, with the ratios the targets are about.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::http::HttpReport;
+use crate::measure::LatencySummary;
+use crate::queries::QueryKind;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Quality {
+    pub ndcg_at_10: f64,
+    pub mrr_at_10: f64,
+    pub ndcg_by_kind: BTreeMap<QueryKind, f64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SystemReport {
+    pub name: String,
+    pub latency: LatencySummary,
+    pub sequential_queries_per_second: f64,
+    pub quality: Quality,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Import {
+    /// Writing every batch through `Store::import` (transactions, change log).
+    pub database_seconds: f64,
+    /// Until this node's index had followed the change log to the end.
+    pub searchable_seconds: f64,
+    pub documents_per_second: f64,
+    pub raw_tantivy_seconds: f64,
+    pub raw_tantivy_documents_per_second: f64,
+    pub baseline_load_seconds: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SizeReport {
+    pub documents: usize,
+    pub indexed_documents: u64,
+    pub queries: usize,
+    pub generation_seconds: f64,
+    pub import: Import,
+    pub statements_per_nested_request: u64,
+    pub systems: Vec<SystemReport>,
+    pub http: Option<HttpReport>,
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                line.strip_prefix("model name")
+                    .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                line.strip_prefix("MemTotal:")
+                    .map(|rest| rest.trim().to_owned())
+            })
+        })
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {memory} memory")
+}
+
+fn millis(micros: u64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let value = micros as f64 / 1000.0;
+    format!("{value:.2}")
+}
+
+fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Passerelle benchmark\n");
+    let _ = writeln!(
+        out,
+        "Machine: {}. Seed {seed}. Latencies in milliseconds, one query at a time after a warm-up (in-process and databases), or over HTTP.\n",
+        machine()
+    );
+    for size in sizes {
+        let _ = writeln!(
+            out,
+            "## {} documents ({} queries)\n",
+            size.documents, size.queries
+        );
+        let _ = writeln!(
+            out,
+            "| system | p50 | p99 | p99.9 | queries/s (one client) | nDCG@10 | MRR@10 |"
+        );
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for system in &size.systems {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {:.0} | {:.3} | {:.3} |",
+                system.name,
+                millis(system.latency.p50_us),
+                millis(system.latency.p99_us),
+                millis(system.latency.p999_us),
+                system.sequential_queries_per_second,
+                system.quality.ndcg_at_10,
+                system.quality.mrr_at_10
+            );
+        }
+        let product = size
+            .systems
+            .iter()
+            .find(|system| system.name.starts_with("Passerelle"));
+        if let Some(product) = product {
+            let _ = writeln!(out);
+            for other in &size.systems {
+                if std::ptr::eq(other, product) {
+                    continue;
+                }
+                #[allow(clippy::cast_precision_loss)]
+                let ratio = other.latency.p50_us as f64 / product.latency.p50_us.max(1) as f64;
+                let _ = writeln!(out, "- {} p50 / Passerelle p50: {ratio:.2}", other.name);
+            }
+            let kinds: Vec<String> = product
+                .quality
+                .ndcg_by_kind
+                .iter()
+                .map(|(kind, value)| format!("{kind:?} {value:.3}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- Passerelle nDCG@10 by kind of query: {}",
+                kinds.join(", ")
+            );
+        }
+        let import = &size.import;
+        let _ = writeln!(
+            out,
+            "\nImport through the product's write path: {:.1} s into the database, searchable after {:.1} s ({:.0} documents/s); a raw tantivy `IndexWriter` on the same texts: {:.1} s ({:.0} documents/s).",
+            import.database_seconds,
+            import.searchable_seconds,
+            import.documents_per_second,
+            import.raw_tantivy_seconds,
+            import.raw_tantivy_documents_per_second
+        );
+        for (name, seconds) in &import.baseline_load_seconds {
+            let _ = writeln!(out, "Loading and indexing {name}: {seconds:.1} s.");
+        }
+        let _ = writeln!(
+            out,
+            "\nDatabase statements for 50 offers with provider, skills and sessions: {}.",
+            size.statements_per_nested_request
+        );
+        match &size.http {
+            Some(http) => {
+                let _ = writeln!(
+                    out,
+                    "\nOver HTTP (`passerelle serve` as its own process): start-up with the existing index {:.2} s; {} clients: {:.0} requests/s at most; at {:.0} requests/s (half of it): p50 {} ms, p99 {} ms, p99.9 {} ms (from when each request was due); {} errors; peak memory {:.0} MB; publish to searchable: p50 {} ms, p99 {} ms.",
+                    http.startup_seconds,
+                    http.concurrency,
+                    http.max_requests_per_second,
+                    http.fixed_rate_requests_per_second,
+                    millis(http.fixed_rate_latency.p50_us),
+                    millis(http.fixed_rate_latency.p99_us),
+                    millis(http.fixed_rate_latency.p999_us),
+                    http.errors,
+                    http.peak_memory_mb,
+                    millis(http.publish_to_searchable.p50_us),
+                    millis(http.publish_to_searchable.p99_us)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "\nOver HTTP: not measured (no server binary; run `cargo build --release` first)."
+                );
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
+/// Writes `report.json` and `report.md` into `folder`.
+pub fn write(folder: &Path, seed: u64, sizes: &[SizeReport]) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(folder).map_err(|error| format!("{}: {error}", folder.display()))?;
+    let json_path = folder.join("report.json");
+    let json = serde_json::json!({ "seed": seed, "machine": machine(), "sizes": sizes });
+    let text = serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?;
+    std::fs::write(&json_path, text)
+        .map_err(|error| format!("{}: {error}", json_path.display()))?;
+    let markdown_path = folder.join("report.md");
+    std::fs::write(&markdown_path, markdown(seed, sizes))
+        .map_err(|error| format!("{}: {error}", markdown_path.display()))?;
+    Ok(vec![json_path, markdown_path])
+}
