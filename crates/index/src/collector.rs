@@ -89,6 +89,8 @@ pub(crate) struct Settings {
     pub after: Option<Cursor>,
     pub limit: usize,
     pub today: i64,
+    /// Whether to count facet values (see `SearchRequest::facets`).
+    pub facets: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -283,10 +285,11 @@ impl SegmentCollector for SegmentSearch {
                 .iter()
                 .flat_map(|column| column.term_ords(doc)),
         );
-        if modality_ok && department_ok {
+        if settings.facets && modality_ok && department_ok {
             *self.kinds.entry(kind).or_default() += 1;
         }
-        if kind_ok
+        if settings.facets
+            && kind_ok
             && department_ok
             && let Some(column) = &self.modality
         {
@@ -294,7 +297,8 @@ impl SegmentCollector for SegmentSearch {
                 *self.modality_counts.entry(ordinal).or_default() += 1;
             }
         }
-        if kind_ok
+        if settings.facets
+            && kind_ok
             && modality_ok
             && let Some(column) = &self.departments
         {
@@ -306,7 +310,9 @@ impl SegmentCollector for SegmentSearch {
             return;
         }
         self.total += 1;
-        if let Some(column) = &self.skills {
+        if settings.facets
+            && let Some(column) = &self.skills
+        {
             for ordinal in column.term_ords(doc) {
                 *self.skill_counts.entry(ordinal).or_default() += 1;
             }

@@ -102,6 +102,9 @@ pub struct SearchRequest {
     pub first: usize,
     pub after: Option<Cursor>,
     pub today: i64,
+    /// Whether to count the facets: a broad query matches many documents, and counting their
+    /// values is most of its cost when nobody reads them. The total is always counted.
+    pub facets: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -582,6 +585,7 @@ impl SearchIndex {
                 after: request.after,
                 limit: request.first.saturating_add(1),
                 today: request.today,
+                facets: request.facets,
             }),
         };
         let searcher = generation.reader.searcher();

@@ -526,6 +526,7 @@ fn request(text: &str) -> SearchRequest {
         first: 100,
         after: None,
         today: TODAY,
+        facets: true,
     }
 }
 
@@ -1300,6 +1301,22 @@ fn facet_counts_match_the_hits() {
     assert_eq!(count(&results.facets.skills, &"python".to_owned()), 3);
     let counted: u64 = results.facets.kinds.iter().map(|(_, count)| count).sum();
     assert_eq!(counted, results.total);
+}
+
+/// Facets are counted only when asked for; the hits and the total are the same either way.
+#[test]
+fn facets_not_asked_for_are_not_counted() {
+    let fixture = fixture();
+    let with = fixture.run(&request("python"));
+    let without = fixture.run(&SearchRequest {
+        facets: false,
+        ..request("python")
+    });
+    assert!(!with.facets.kinds.is_empty() && !with.facets.skills.is_empty());
+    assert!(without.facets.kinds.is_empty() && without.facets.skills.is_empty());
+    assert!(without.facets.modalities.is_empty() && without.facets.departments.is_empty());
+    assert_eq!(without.total, with.total);
+    assert_eq!(without.hits, with.hits);
 }
 
 /// The kinds facet ignores the kinds filter, so that ticking another kind adds exactly the

@@ -341,6 +341,7 @@ impl SearchQuery {
     ) -> async_graphql::Result<SearchConnectionObject> {
         let first = usize::try_from(page_size(first)?).unwrap_or(20);
         let filter = filter.unwrap_or_default();
+        let selection = context.look_ahead();
         let input = SearchInput {
             query: query.unwrap_or_default(),
             kinds: list(&filter.kinds).into_iter().map(Into::into).collect(),
@@ -362,6 +363,8 @@ impl SearchQuery {
             sort: sort.map(Into::into),
             first,
             after,
+            facets: selection.field("facets").exists(),
+            highlights: selection.field("edges").field("highlights").exists(),
         };
         let page = search_service(context)
             .search(reader(context), input)

@@ -96,6 +96,10 @@ pub(crate) struct SearchInput {
     pub sort: Option<Sort>,
     pub first: usize,
     pub after: Option<String>,
+    /// Whether the caller reads the facets and the highlights: each costs CPU on every
+    /// search, so a client that does not ask for them does not pay for them.
+    pub facets: bool,
+    pub highlights: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -455,6 +459,7 @@ impl SearchService {
                 first: input.first,
                 after,
                 today: day_number(Utc::now().date_naive()),
+                facets: input.facets,
             })
             .await?;
         let keys: Vec<DocumentKey> = results.hits.iter().map(|hit| hit.key).collect();
@@ -469,11 +474,16 @@ impl SearchService {
             .collect();
         // Highlighting analyses whole descriptions: CPU work, off the async threads too.
         let mut highlighter = results.highlighter;
+        let wants_highlights = input.highlights;
         let hits = tokio::task::spawn_blocking(move || {
             found
                 .into_iter()
                 .map(|(hit, node)| {
-                    let highlights = highlights(&mut highlighter, &node);
+                    let highlights = if wants_highlights {
+                        highlights(&mut highlighter, &node)
+                    } else {
+                        Vec::new()
+                    };
                     Hit {
                         cursor: encode_cursor(sort, hit.cursor),
                         node,
@@ -682,6 +692,7 @@ impl SearchService {
                 first,
                 after: None,
                 today: day_number(Utc::now().date_naive()),
+                facets: false,
             })
             .await?;
         Ok(results
