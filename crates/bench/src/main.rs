@@ -64,6 +64,19 @@ const SEARCH: &str = "query Bench($q: String!, $filter: SearchFilter) {
   search(query: $q, filter: $filter, first: 10) { totalCount edges { node { ... on Node { id } } } }
 }";
 
+/// What the front end asks for: facets, highlights and the facts of each hit too.
+const SEARCH_PAGE: &str = "query Bench($q: String!, $filter: SearchFilter) {
+  search(query: $q, filter: $filter, first: 10) {
+    totalCount
+    facets { kinds { value count } skills { value label count } modalities { value count } departments { value label count } }
+    edges { highlights { field snippet } node {
+      ... on Node { id }
+      ... on TrainingOffer { title price { amountCents } provider { name } nextSession { startDate place { name } } skills { level skill { label } } }
+      ... on SkillProfile { displayName headline skills { level skill { label } } }
+      ... on Organisation { name } } }
+  }
+}";
+
 /// The filter the product's search gets for a query (the same as the baselines').
 fn product_filter(query: &Query) -> serde_json::Value {
     let mut filter = serde_json::Map::new();
@@ -329,6 +342,71 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         &queries,
         &judgements,
     ));
+
+    eprintln!("[{size}] Passerelle in-process, the front end's page (facets, highlights, facts)");
+    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+        let variables = json!({ "q": query.text, "filter": product_filter(query) });
+        let application = &application;
+        async move {
+            let response = application.execute_anonymous(SEARCH_PAGE, variables).await;
+            if response.get("errors").is_some() {
+                return Err(format!("search failed: {response}"));
+            }
+            Ok(ids_of(&response))
+        }
+    })
+    .await?;
+    systems.push(system(
+        "Passerelle (in-process, full page)",
+        &answers,
+        &latencies,
+        &queries,
+        &judgements,
+    ));
+
+    eprintln!("[{size}] Passerelle's index alone (no database, no GraphQL)");
+    let index = std::sync::Arc::clone(application.search_index());
+    let today = chrono::Utc::now()
+        .date_naive()
+        .signed_duration_since(chrono::NaiveDate::default())
+        .num_days();
+    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+        let request = passerelle_index::SearchRequest {
+            text: query.text.clone(),
+            filter: passerelle_index::Filter {
+                departments: query.department.iter().cloned().collect(),
+                max_price_cents: query
+                    .max_price_cents
+                    .and_then(|cap| u64::try_from(cap).ok()),
+                ..passerelle_index::Filter::default()
+            },
+            sort: passerelle_index::Sort::Relevance,
+            first: 10,
+            after: None,
+            today,
+            facets: false,
+        };
+        let result = index
+            .search(&request)
+            .map(|results| {
+                results
+                    .hits
+                    .into_iter()
+                    .map(|hit| Uuid::from_u128(hit.key.id))
+                    .collect()
+            })
+            .map_err(|error| error.to_string());
+        async move { result }
+    })
+    .await?;
+    systems.push(system(
+        "Passerelle index alone",
+        &answers,
+        &latencies,
+        &queries,
+        &judgements,
+    ));
+    drop(index);
 
     // Statements per nested request: 50 offers with provider, skills and sessions.
     let nested = "{ trainingOffers(first: 50) { edges { node { title provider { name } skills { level skill { slug } } sessions { startDate place { name } } } } } }";

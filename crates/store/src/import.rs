@@ -214,6 +214,8 @@ impl Store {
         }
         transaction.commit().await?;
         self.change_notifier().notify_one();
+        // Many rows at once: the planner's statistics are out of date.
+        self.refresh_statistics().await?;
         Ok(true)
     }
 
