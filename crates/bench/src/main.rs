@@ -223,6 +223,61 @@ fn system(
     }
 }
 
+/// Loads a database full-text baseline, runs the query set on it with the same filters, and
+/// returns its report and the seconds loading and indexing took.
+async fn run_baseline(
+    name: &str,
+    url: &str,
+    documents: &[FtsDocument],
+    queries: &[Query],
+    rounds: usize,
+    judgements: &Judgements,
+) -> Result<(SystemReport, f64), String> {
+    let (baseline, load) = FullTextBaseline::create(url, documents)
+        .await
+        .map_err(|error| error.to_string())?;
+    let (answers, latencies) = run_system(queries, rounds, |query| {
+        let baseline = &baseline;
+        let filter = FtsFilter {
+            department: query.department.clone(),
+            max_price_cents: query.max_price_cents,
+        };
+        let text = query.text.clone();
+        async move {
+            baseline
+                .search(&text, &filter, 10)
+                .await
+                .map_err(|error| error.to_string())
+        }
+    })
+    .await?;
+    baseline.close().await.map_err(|error| error.to_string())?;
+    Ok((
+        system(name, &answers, &latencies, queries, judgements),
+        load.as_secs_f64(),
+    ))
+}
+
+/// Runs the query set through the GraphQL schema in-process with `document` as the query.
+async fn run_schema(
+    application: &Application,
+    document: &str,
+    queries: &[Query],
+    rounds: usize,
+) -> Result<(Vec<Vec<Uuid>>, Latencies), String> {
+    run_system(queries, rounds, |query| {
+        let variables = json!({ "q": query.text, "filter": product_filter(query) });
+        async move {
+            let response = application.execute_anonymous(document, variables).await;
+            if response.get("errors").is_some() {
+                return Err(format!("search failed: {response}"));
+            }
+            Ok(ids_of(&response))
+        }
+    })
+    .await
+}
+
 async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     let work = tempfile::tempdir().map_err(|error| error.to_string())?;
     let data_dir = work.path().join("data");
@@ -322,47 +377,15 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     // The index (and its writer's lock) must be gone before the server process takes it.
     drop(index);
 
-    eprintln!("[{size}] Passerelle in-process (GraphQL schema)");
-    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
-        let variables = json!({ "q": query.text, "filter": product_filter(query) });
-        let application = &application;
-        async move {
-            let response = application.execute_anonymous(SEARCH, variables).await;
-            if response.get("errors").is_some() {
-                return Err(format!("search failed: {response}"));
-            }
-            Ok(ids_of(&response))
-        }
-    })
-    .await?;
-    systems.push(system(
-        "Passerelle (in-process)",
-        &answers,
-        &latencies,
-        &queries,
-        &judgements,
-    ));
-
-    eprintln!("[{size}] Passerelle in-process, the front end's page (facets, highlights, facts)");
-    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
-        let variables = json!({ "q": query.text, "filter": product_filter(query) });
-        let application = &application;
-        async move {
-            let response = application.execute_anonymous(SEARCH_PAGE, variables).await;
-            if response.get("errors").is_some() {
-                return Err(format!("search failed: {response}"));
-            }
-            Ok(ids_of(&response))
-        }
-    })
-    .await?;
-    systems.push(system(
-        "Passerelle (in-process, full page)",
-        &answers,
-        &latencies,
-        &queries,
-        &judgements,
-    ));
+    for (name, document) in [
+        ("Passerelle (in-process)", SEARCH),
+        ("Passerelle (in-process, full page)", SEARCH_PAGE),
+    ] {
+        eprintln!("[{size}] {name}");
+        let (answers, latencies) =
+            run_schema(&application, document, &queries, args.rounds).await?;
+        systems.push(system(name, &answers, &latencies, &queries, &judgements));
+    }
 
     eprintln!("[{size}] Passerelle's index alone (no database, no GraphQL)");
     let index = std::sync::Arc::clone(application.search_index());
@@ -425,70 +448,41 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
             price_cents: text.price_cents,
         })
         .collect();
-    let fts_filter = |query: &Query| FtsFilter {
-        department: query.department.clone(),
-        max_price_cents: query.max_price_cents,
-    };
 
     eprintln!("[{size}] SQLite FTS5");
     let sqlite_url = format!("sqlite://{}?mode=rwc", work.path().join("fts.db").display());
-    let (baseline, sqlite_load) = FullTextBaseline::create(&sqlite_url, &documents_for_fts)
-        .await
-        .map_err(|error| error.to_string())?;
-    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
-        let baseline = &baseline;
-        let filter = fts_filter(query);
-        let text = query.text.clone();
-        async move {
-            baseline
-                .search(&text, &filter, 10)
-                .await
-                .map_err(|error| error.to_string())
-        }
-    })
-    .await?;
-    systems.push(system(
+    let (report, sqlite_load) = run_baseline(
         "SQLite FTS5",
-        &answers,
-        &latencies,
+        &sqlite_url,
+        &documents_for_fts,
         &queries,
+        args.rounds,
         &judgements,
-    ));
-    baseline.close().await.map_err(|error| error.to_string())?;
-    let mut loads = vec![("SQLite FTS5".to_owned(), sqlite_load.as_secs_f64())];
+    )
+    .await?;
+    systems.push(report);
+    let mut loads = vec![("SQLite FTS5".to_owned(), sqlite_load)];
 
     if let Some(admin) = &args.postgres_url {
         eprintln!("[{size}] PostgreSQL full-text search");
         let url = passerelle_store::scratch::create_postgres_database(admin)
             .await
             .map_err(|error| error.to_string())?;
-        let (baseline, load) = FullTextBaseline::create(&url, &documents_for_fts)
-            .await
-            .map_err(|error| error.to_string())?;
-        let (answers, latencies) = run_system(&queries, args.rounds, |query| {
-            let baseline = &baseline;
-            let filter = fts_filter(query);
-            let text = query.text.clone();
-            async move {
-                baseline
-                    .search(&text, &filter, 10)
-                    .await
-                    .map_err(|error| error.to_string())
-            }
-        })
-        .await?;
-        systems.push(system(
+        let measured = run_baseline(
             "PostgreSQL FTS",
-            &answers,
-            &latencies,
+            &url,
+            &documents_for_fts,
             &queries,
+            args.rounds,
             &judgements,
-        ));
-        baseline.close().await.map_err(|error| error.to_string())?;
+        )
+        .await;
         passerelle_store::scratch::drop_postgres_database(admin, &url)
             .await
             .map_err(|error| error.to_string())?;
-        loads.push(("PostgreSQL FTS".to_owned(), load.as_secs_f64()));
+        let (report, load) = measured?;
+        systems.push(report);
+        loads.push(("PostgreSQL FTS".to_owned(), load));
     }
 
     // The node stops; the HTTP part runs the real server on the same data, as a process.
