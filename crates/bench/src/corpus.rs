@@ -407,6 +407,38 @@ impl Writer<'_> {
         self.places[self.zipf_places.sample(&mut self.dice)]
     }
 
+    /// The slugs of `chosen`, each once, in the order first chosen (the first is the main
+    /// skill).
+    fn slugs(&self, chosen: &[usize]) -> Vec<String> {
+        let mut slugs: Vec<String> = Vec::with_capacity(chosen.len());
+        for skill in chosen {
+            let slug = self.skills[*skill].slug.as_str();
+            if !slugs.iter().any(|taken| taken == slug) {
+                slugs.push(slug.to_owned());
+            }
+        }
+        slugs
+    }
+
+    /// Each slug with a level: `main_level` for the first, drawn for the others.
+    fn leveled(
+        &mut self,
+        slugs: &[String],
+        main_level: Option<SkillLevel>,
+    ) -> Vec<(String, SkillLevel)> {
+        slugs
+            .iter()
+            .enumerate()
+            .map(|(position, slug)| {
+                let level = match (position, main_level) {
+                    (0, Some(level)) => level,
+                    _ => self.level(),
+                };
+                (slug.clone(), level)
+            })
+            .collect()
+    }
+
     fn level(&mut self) -> SkillLevel {
         SkillLevel::new(1 + i64::try_from(self.dice.below(5)).unwrap_or(0))
             .unwrap_or(SkillLevel::MIN)
@@ -508,11 +540,7 @@ pub fn generate(
         if training_provider {
             providers.push(id);
         }
-        let mut slugs: Vec<String> = main
-            .iter()
-            .map(|skill| skills[*skill].slug.as_str().to_owned())
-            .collect();
-        slugs.dedup();
+        let slugs = writer.slugs(&main);
         corpus.intents.push(Intent {
             id,
             skills: slugs.clone(),
@@ -526,9 +554,6 @@ pub fn generate(
             department: Some(place.department_code.clone()),
             price_cents: None,
         });
-        let mut unique = slugs.clone();
-        unique.sort();
-        unique.dedup();
         current.organisations.push(ImportedOrganisation {
             id,
             slug: Slug::from_title(&name, "organisme")
@@ -539,7 +564,7 @@ pub fn generate(
             commune: Some(place.insee_code.clone()),
             training_provider,
             qualiopi_certified: writer.dice.chance(50),
-            skills: unique,
+            skills: slugs,
         });
         in_batch += 1;
         flush(&mut current, &mut in_batch, &mut corpus, false);
@@ -611,21 +636,11 @@ pub fn generate(
                 .collect()
         };
         let department = (modality != Modality::Remote).then(|| place.department_code.clone());
-        let mut slugs = vec![skills[main].slug.as_str().to_owned()];
-        slugs.extend(
-            others
-                .iter()
-                .map(|skill| skills[*skill].slug.as_str().to_owned()),
-        );
-        let mut taught: Vec<(String, SkillLevel)> = Vec::new();
-        for (position, slug) in slugs.iter().enumerate() {
-            if !taught.iter().any(|(taken, _)| taken == slug) {
-                taught.push((
-                    slug.clone(),
-                    if position == 0 { level } else { writer.level() },
-                ));
-            }
-        }
+        let chosen: Vec<usize> = std::iter::once(main)
+            .chain(others.iter().copied())
+            .collect();
+        let slugs = writer.slugs(&chosen);
+        let taught = writer.leveled(&slugs, Some(level));
         corpus.intents.push(Intent {
             id,
             skills: slugs,
@@ -705,18 +720,11 @@ pub fn generate(
             .collect();
         let summary = writer.paragraph(&mentions, 25, 40);
         let place = writer.place().clone();
-        let mut slugs = vec![skills[main].slug.as_str().to_owned()];
-        slugs.extend(
-            others
-                .iter()
-                .map(|skill| skills[*skill].slug.as_str().to_owned()),
-        );
-        let mut held: Vec<(String, SkillLevel)> = Vec::new();
-        for slug in &slugs {
-            if !held.iter().any(|(taken, _)| taken == slug) {
-                held.push((slug.clone(), writer.level()));
-            }
-        }
+        let chosen: Vec<usize> = std::iter::once(main)
+            .chain(others.iter().copied())
+            .collect();
+        let slugs = writer.slugs(&chosen);
+        let held = writer.leveled(&slugs, None);
         let daily = i64::try_from(300 + writer.dice.below(600)).unwrap_or(500) / 10 * 1000;
         corpus.intents.push(Intent {
             id,

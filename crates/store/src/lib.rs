@@ -206,39 +206,29 @@ impl Store {
         }
         Migrator::up(&transaction, None).await?;
         transaction.commit().await?;
-        self.refresh_statistics().await
+        // PostgreSQL's autovacuum keeps its statistics; SQLite has none until asked.
+        if self.engine == Engine::Sqlite {
+            self.refresh_statistics().await?;
+        }
+        Ok(())
     }
 
     /// Lets the query planner see the data as it is. Without statistics SQLite guesses, and
     /// for `id IN (…10 ids…) AND status IN (…)` it guessed the status index, reading every
     /// published offer to return ten (4 ms at 30,000 offers, 14 ms at 100,000, measured by
-    /// the benchmark); with them it looks the ids up. Run at start-up and after bulk writes;
-    /// `analysis_limit` keeps it to milliseconds on large tables. PostgreSQL's autovacuum
-    /// analyses on its own; after a bulk write it is asked at once.
+    /// the benchmark); with them it looks the ids up. Run at start-up on SQLite and after bulk
+    /// writes on both engines; `analysis_limit` keeps it to milliseconds on large tables.
+    /// A connection reads the statistics when it opens: those already open keep the old ones
+    /// until the pool replaces them.
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        match self.engine {
-            Engine::Sqlite => {
-                self.db
-                    .execute_unprepared("PRAGMA analysis_limit = 1000")
-                    .await?;
-                self.db.execute_unprepared("ANALYZE").await?;
-                // A connection reads the statistics when it loads the schema; a table made
-                // and dropped changes the schema, so every pooled connection reloads them.
-                self.db
-                    .execute_unprepared("CREATE TABLE statistics_refreshed (at INTEGER)")
-                    .await?;
-                self.db
-                    .execute_unprepared("DROP TABLE statistics_refreshed")
-                    .await?;
-            }
+        let statement = match self.engine {
+            // One batch: the limit is a setting of the connection that runs the ANALYZE.
+            Engine::Sqlite => "PRAGMA analysis_limit = 1000; ANALYZE",
             Engine::Postgres => {
-                self.db
-                    .execute_unprepared(
-                        "ANALYZE training_offers, skill_profiles, organisations, training_sessions, taught_skills",
-                    )
-                    .await?;
+                "ANALYZE training_offers, skill_profiles, organisations, training_sessions, taught_skills"
             }
-        }
+        };
+        self.db.execute_unprepared(statement).await?;
         Ok(())
     }
 
