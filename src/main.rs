@@ -96,26 +96,49 @@ fn init_logging() {
     }
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGINT or SIGTERM. The handlers are installed when this is called, not when
+/// the future is first polled: a signal arriving right after "listening on" must already
+/// mean a graceful stop, not the default of dying at once.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut interrupt, mut terminate) = signals;
+            let interrupted = async {
+                match interrupt.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = interrupted => {},
+                () = terminated => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        passerelle_server::tracing::info!("shutting down: finishing requests in flight");
     }
-    passerelle_server::tracing::info!("shutting down: finishing requests in flight");
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -154,11 +177,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             );
         }
     }
+    let shutdown = shutdown_signal();
     passerelle_server::tracing::info!(
         "listening on http://{address} (GraphQL and GraphiQL at http://{address}/graphql)"
     );
     application
-        .run_until(shutdown_signal())
+        .run_until(shutdown)
         .await
         .map_err(|error| format!("server stopped: {error}"))
 }
