@@ -58,6 +58,55 @@ struct Args {
     /// Seconds of load for each HTTP measurement.
     #[arg(long, default_value_t = 10)]
     http_seconds: u64,
+    /// The systems to measure (all by default); import, statements per request and start-up
+    /// are always measured.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Measured::all())]
+    systems: Vec<Measured>,
+}
+
+/// The systems a run can measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Measured {
+    /// tantivy's own query parser over the text fields.
+    Parser,
+    /// The product's query, run by tantivy with `TopDocs`.
+    Raw,
+    /// The GraphQL schema in-process, ids only.
+    Schema,
+    /// The GraphQL schema in-process, the front end's full page.
+    Page,
+    /// The product's index layer alone.
+    Index,
+    Sqlite,
+    Postgres,
+    /// `passerelle serve` over HTTP.
+    Http,
+}
+
+impl Measured {
+    fn all() -> Vec<Self> {
+        use clap::ValueEnum;
+        Self::value_variants().to_vec()
+    }
+}
+
+/// The product index's request for a benchmark query: its text and filters, by relevance.
+fn index_request(query: &Query, first: usize, today: i64) -> passerelle_index::SearchRequest {
+    passerelle_index::SearchRequest {
+        text: query.text.clone(),
+        filter: passerelle_index::Filter {
+            departments: query.department.iter().cloned().collect(),
+            max_price_cents: query
+                .max_price_cents
+                .and_then(|cap| u64::try_from(cap).ok()),
+            ..passerelle_index::Filter::default()
+        },
+        sort: passerelle_index::Sort::Relevance,
+        first,
+        after: None,
+        today,
+        facets: false,
+    }
 }
 
 const SEARCH: &str = "query Bench($q: String!, $filter: SearchFilter) {
@@ -76,6 +125,11 @@ const SEARCH_PAGE: &str = "query Bench($q: String!, $filter: SearchFilter) {
       ... on Organisation { name } } }
   }
 }";
+
+/// The product's search through its GraphQL schema, the figure the ratios are about.
+pub(crate) const PASSERELLE: &str = "Passerelle (in-process)";
+/// tantivy running the product's own query.
+pub(crate) const RAW_SAME_QUERY: &str = "raw tantivy (same query, TopDocs)";
 
 /// The filter the product's search gets for a query (the same as the baselines').
 fn product_filter(query: &Query) -> serde_json::Value {
@@ -333,7 +387,10 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     }
     let searchable = started.elapsed();
     let documents = application.search_index().document_count();
-    eprintln!("[{size}] {documents} documents searchable after {searchable:?}");
+    eprintln!(
+        "[{size}] {documents} documents searchable after {searchable:?}, in {} segments",
+        application.search_index().segment_count()
+    );
 
     let raw_folder = work.path().join("raw-index");
     let (raw_count, raw_import) = passerelle_index::baseline::raw_import(
@@ -357,79 +414,91 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     let judgements = Judgements::new(&queries, &corpus, &narrower);
     let mut systems = Vec::new();
 
-    eprintln!("[{size}] raw tantivy");
-    let index = std::sync::Arc::clone(application.search_index());
-    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
-        let result = index
-            .raw_search(&query.text, 10)
-            .map(|ids| ids.into_iter().map(Uuid::from_u128).collect())
-            .map_err(|error| error.to_string());
-        async move { result }
-    })
-    .await?;
-    systems.push(system(
-        "raw tantivy",
-        &answers,
-        &latencies,
-        &queries,
-        &judgements,
-    ));
-    // The index (and its writer's lock) must be gone before the server process takes it.
-    drop(index);
-
-    for (name, document) in [
-        ("Passerelle (in-process)", SEARCH),
-        ("Passerelle (in-process, full page)", SEARCH_PAGE),
-    ] {
-        eprintln!("[{size}] {name}");
-        let (answers, latencies) =
-            run_schema(&application, document, &queries, args.rounds).await?;
-        systems.push(system(name, &answers, &latencies, &queries, &judgements));
-    }
-
-    eprintln!("[{size}] Passerelle's index alone (no database, no GraphQL)");
+    let wants = |system: Measured| args.systems.contains(&system);
     let index = std::sync::Arc::clone(application.search_index());
     let today = chrono::Utc::now()
         .date_naive()
         .signed_duration_since(chrono::NaiveDate::default())
         .num_days();
-    let (answers, latencies) = run_system(&queries, args.rounds, |query| {
-        let request = passerelle_index::SearchRequest {
-            text: query.text.clone(),
-            filter: passerelle_index::Filter {
-                departments: query.department.iter().cloned().collect(),
-                max_price_cents: query
-                    .max_price_cents
-                    .and_then(|cap| u64::try_from(cap).ok()),
-                ..passerelle_index::Filter::default()
-            },
-            sort: passerelle_index::Sort::Relevance,
-            first: 10,
-            after: None,
-            today,
-            facets: false,
-        };
-        let result = index
-            .search(&request)
-            .map(|results| {
-                results
-                    .hits
-                    .into_iter()
-                    .map(|hit| Uuid::from_u128(hit.key.id))
-                    .collect()
-            })
-            .map_err(|error| error.to_string());
-        async move { result }
-    })
-    .await?;
-    systems.push(system(
-        "Passerelle index alone",
-        &answers,
-        &latencies,
-        &queries,
-        &judgements,
-    ));
+    if wants(Measured::Parser) {
+        eprintln!("[{size}] tantivy's query parser");
+        let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+            let result = index
+                .raw_search(&query.text, 10)
+                .map(|ids| ids.into_iter().map(Uuid::from_u128).collect())
+                .map_err(|error| error.to_string());
+            async move { result }
+        })
+        .await?;
+        systems.push(system(
+            "tantivy query parser (plain BM25, no filters)",
+            &answers,
+            &latencies,
+            &queries,
+            &judgements,
+        ));
+    }
+    if wants(Measured::Raw) {
+        eprintln!("[{size}] raw tantivy, the product's query");
+        let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+            let result = index
+                .raw_same_query(&index_request(query, 10, today))
+                .map(|ids| ids.into_iter().map(Uuid::from_u128).collect())
+                .map_err(|error| error.to_string());
+            async move { result }
+        })
+        .await?;
+        systems.push(system(
+            RAW_SAME_QUERY,
+            &answers,
+            &latencies,
+            &queries,
+            &judgements,
+        ));
+    }
+    if wants(Measured::Index) {
+        eprintln!("[{size}] Passerelle's index alone (no database, no GraphQL)");
+        let (answers, latencies) = run_system(&queries, args.rounds, |query| {
+            let result = index
+                .search(&index_request(query, 10, today))
+                .map(|results| {
+                    results
+                        .hits
+                        .into_iter()
+                        .map(|hit| Uuid::from_u128(hit.key.id))
+                        .collect()
+                })
+                .map_err(|error| error.to_string());
+            async move { result }
+        })
+        .await?;
+        systems.push(system(
+            "Passerelle index alone",
+            &answers,
+            &latencies,
+            &queries,
+            &judgements,
+        ));
+    }
+    // The index (and its writer's lock) must be gone before the server process takes it.
     drop(index);
+
+    for (measured, name, document) in [
+        (Measured::Schema, PASSERELLE, SEARCH),
+        (
+            Measured::Page,
+            "Passerelle (in-process, full page)",
+            SEARCH_PAGE,
+        ),
+    ] {
+        if !wants(measured) {
+            continue;
+        }
+        eprintln!("[{size}] {name}");
+        let (answers, latencies) =
+            run_schema(&application, document, &queries, args.rounds).await?;
+        systems.push(system(name, &answers, &latencies, &queries, &judgements));
+    }
 
     // Statements per nested request: 50 offers with provider, skills and sessions.
     let nested = "{ trainingOffers(first: 50) { edges { node { title provider { name } skills { level skill { slug } } sessions { startDate place { name } } } } } }";
@@ -449,21 +518,24 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         })
         .collect();
 
-    eprintln!("[{size}] SQLite FTS5");
-    let sqlite_url = format!("sqlite://{}?mode=rwc", work.path().join("fts.db").display());
-    let (report, sqlite_load) = run_baseline(
-        "SQLite FTS5",
-        &sqlite_url,
-        &documents_for_fts,
-        &queries,
-        args.rounds,
-        &judgements,
-    )
-    .await?;
-    systems.push(report);
-    let mut loads = vec![("SQLite FTS5".to_owned(), sqlite_load)];
+    let mut loads = Vec::new();
+    if wants(Measured::Sqlite) {
+        eprintln!("[{size}] SQLite FTS5");
+        let sqlite_url = format!("sqlite://{}?mode=rwc", work.path().join("fts.db").display());
+        let (report, sqlite_load) = run_baseline(
+            "SQLite FTS5",
+            &sqlite_url,
+            &documents_for_fts,
+            &queries,
+            args.rounds,
+            &judgements,
+        )
+        .await?;
+        systems.push(report);
+        loads.push(("SQLite FTS5".to_owned(), sqlite_load));
+    }
 
-    if let Some(admin) = &args.postgres_url {
+    if let (Some(admin), true) = (&args.postgres_url, wants(Measured::Postgres)) {
         eprintln!("[{size}] PostgreSQL full-text search");
         let url = passerelle_store::scratch::create_postgres_database(admin)
             .await
@@ -488,7 +560,11 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     // The node stops; the HTTP part runs the real server on the same data, as a process.
     drop(application);
     store.close().await.map_err(|error| error.to_string())?;
-    let served = http::measure(args, &data_dir, &queries).await;
+    let served = if wants(Measured::Http) {
+        http::measure(args, &data_dir, &queries).await
+    } else {
+        Err("not asked for".to_owned())
+    };
     if let Err(problem) = &served {
         eprintln!("[{size}] HTTP part skipped: {problem}");
     }

@@ -6,13 +6,68 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
-use tantivy::schema::{FAST, STORED, STRING, Schema, TEXT};
-use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+use tantivy::query::{Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TEXT};
+use tantivy::{DocAddress, Index, IndexWriter, Searcher, TantivyDocument, Term, doc};
 
-use crate::{IndexError, SearchIndex, tantivy_error};
+use crate::analysis::Analysers;
+use crate::query::{self, TextQuery};
+use crate::{IndexError, SearchIndex, SearchRequest, tantivy_error};
 
 impl SearchIndex {
+    /// The product's own query for `request` (its words, typos, prefixes, taxonomy and every
+    /// filter, departments as a term clause) run with tantivy's `TopDocs` collector, sorted by
+    /// relevance: what tantivy alone costs for the same question, without the product's
+    /// collector (total, facets, cursors, sorts), database or API. Returns document ids.
+    pub fn raw_same_query(&self, request: &SearchRequest) -> Result<Vec<u128>, IndexError> {
+        let generation = self.generation();
+        let fields = &generation.fields;
+        let mut analysers = Analysers::new();
+        let searcher = generation.reader.searcher();
+        let text = TextQuery::build(
+            &request.text,
+            fields,
+            &self.taxonomy,
+            &mut analysers,
+            &searcher,
+        )
+        .map_err(tantivy_error(&generation.path))?;
+        let clauses = || {
+            let mut clauses =
+                query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today);
+            if !request.filter.departments.is_empty() {
+                let any: Vec<(Occur, Box<dyn Query>)> = request
+                    .filter
+                    .departments
+                    .iter()
+                    .map(|department| {
+                        let term = Term::from_field_text(fields.departments, department);
+                        let query: Box<dyn Query> =
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                        (Occur::Should, query)
+                    })
+                    .collect();
+                clauses.push((
+                    Occur::Must,
+                    Box::new(tantivy::query::BooleanQuery::new(any)) as Box<dyn Query>,
+                ));
+            }
+            clauses
+        };
+        let collector = TopDocs::with_limit(request.first.max(1)).order_by_score();
+        let run = |query: Box<dyn Query>| {
+            searcher
+                .search(query.as_ref(), &collector)
+                .map_err(tantivy_error(&generation.path))
+        };
+        let mut top = run(query::combine(text.query(true), clauses()))?;
+        if top.is_empty() && text.group_count() > 1 {
+            top = run(query::combine(text.query(false), clauses()))?;
+        }
+        ids_of(&searcher, top.into_iter().map(|(_, address)| address))
+            .map_err(tantivy_error(&generation.path))
+    }
+
     /// The same words searched directly on this index's text fields with tantivy's own query
     /// parser (all words required), top `limit` by BM25: no taxonomy, typos, prefixes, filters,
     /// facets or highlights. Returns document ids, best first.
@@ -35,22 +90,27 @@ impl SearchIndex {
         let top = searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())
             .map_err(tantivy_error(&generation.path))?;
-        let mut ids = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let fast = segment.fast_fields();
-            let high = fast
-                .u64("id_high")
-                .map_err(|error| tantivy_error(&generation.path)(error))?;
-            let low = fast
-                .u64("id_low")
-                .map_err(|error| tantivy_error(&generation.path)(error))?;
-            let id = (u128::from(high.first(address.doc_id).unwrap_or(0)) << 64)
-                | u128::from(low.first(address.doc_id).unwrap_or(0));
-            ids.push(id);
-        }
-        Ok(ids)
+        ids_of(&searcher, top.into_iter().map(|(_, address)| address))
+            .map_err(tantivy_error(&generation.path))
     }
+}
+
+/// The ids of documents found, from their fast fields.
+fn ids_of(
+    searcher: &Searcher,
+    addresses: impl Iterator<Item = DocAddress>,
+) -> tantivy::Result<Vec<u128>> {
+    let mut ids = Vec::new();
+    for address in addresses {
+        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+        let high = fast.u64("id_high")?;
+        let low = fast.u64("id_low")?;
+        ids.push(
+            (u128::from(high.first(address.doc_id).unwrap_or(0)) << 64)
+                | u128::from(low.first(address.doc_id).unwrap_or(0)),
+        );
+    }
+    Ok(ids)
 }
 
 /// Writes `documents` (id, title, body) into a fresh plain tantivy index in `folder` with one

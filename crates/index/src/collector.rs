@@ -214,7 +214,14 @@ impl SegmentSearch {
         })
     }
 
-    fn sort_key(&self, doc: DocId, kind: DocumentKind, score: Score, distance: Option<f64>) -> f64 {
+    /// The document's sort key; `kind` is known whenever the sort is by start date.
+    fn sort_key(
+        &self,
+        doc: DocId,
+        kind: Option<DocumentKind>,
+        score: Score,
+        distance: Option<f64>,
+    ) -> f64 {
         let settings = &self.settings;
         match settings.sort {
             Sort::Relevance => f64::from(score),
@@ -230,19 +237,19 @@ impl SegmentSearch {
                 .map_or(f64::NEG_INFINITY, |price| -(price as f64)),
             Sort::StartDate => {
                 let day = match kind {
-                    DocumentKind::TrainingOffer => self.starts.as_ref().and_then(|column| {
+                    Some(DocumentKind::TrainingOffer) => self.starts.as_ref().and_then(|column| {
                         column
                             .values_for_doc(doc)
                             .filter(|start| *start >= settings.today)
                             .min()
                     }),
-                    DocumentKind::SkillProfile => Some(
+                    Some(DocumentKind::SkillProfile) => Some(
                         self.available_from
                             .as_ref()
                             .and_then(|column| column.first(doc))
                             .map_or(settings.today, |day| day.max(settings.today)),
                     ),
-                    DocumentKind::Organisation => None,
+                    Some(DocumentKind::Organisation) | None => None,
                 };
                 day.map_or(f64::NEG_INFINITY, |day| -(day as f64))
             }
@@ -259,7 +266,7 @@ impl SegmentCollector for SegmentSearch {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let settings = Arc::clone(&self.settings);
+        let settings = &self.settings;
         let distance = match &settings.near {
             Some(near) => match self.distance(doc, near) {
                 Some(distance) if distance <= near.radius_km => Some(distance),
@@ -267,10 +274,19 @@ impl SegmentCollector for SegmentSearch {
             },
             None => None,
         };
-        let Some(kind) = self.kind.first(doc).and_then(DocumentKind::from_code) else {
-            return;
+        // Read only what this search needs: a broad query reaches most documents, and most
+        // of them neither pass a filter that excludes them nor enter the page.
+        let needs_kind =
+            settings.facets || !settings.kinds.is_empty() || settings.sort == Sort::StartDate;
+        let known_kind = if needs_kind {
+            let Some(kind) = self.kind.first(doc).and_then(DocumentKind::from_code) else {
+                return;
+            };
+            Some(kind)
+        } else {
+            None
         };
-        let kind_ok = settings.kinds.is_empty() || settings.kinds.contains(&kind);
+        let kind_ok = known_kind.is_none_or(|kind| settings.kinds.is_empty() || settings.kinds.contains(&kind));
         let modality_ok = passes(
             &self.wanted_modalities,
             !settings.modalities.is_empty(),
@@ -285,25 +301,28 @@ impl SegmentCollector for SegmentSearch {
                 .iter()
                 .flat_map(|column| column.term_ords(doc)),
         );
-        if settings.facets && modality_ok && department_ok {
-            *self.kinds.entry(kind).or_default() += 1;
-        }
-        if settings.facets
-            && kind_ok
-            && department_ok
-            && let Some(column) = &self.modality
-        {
-            for ordinal in column.term_ords(doc) {
-                *self.modality_counts.entry(ordinal).or_default() += 1;
+        if settings.facets {
+            if let Some(kind) = known_kind
+                && modality_ok
+                && department_ok
+            {
+                *self.kinds.entry(kind).or_default() += 1;
             }
-        }
-        if settings.facets
-            && kind_ok
-            && modality_ok
-            && let Some(column) = &self.departments
-        {
-            for ordinal in column.term_ords(doc) {
-                *self.department_counts.entry(ordinal).or_default() += 1;
+            if kind_ok
+                && department_ok
+                && let Some(column) = &self.modality
+            {
+                for ordinal in column.term_ords(doc) {
+                    *self.modality_counts.entry(ordinal).or_default() += 1;
+                }
+            }
+            if kind_ok
+                && modality_ok
+                && let Some(column) = &self.departments
+            {
+                for ordinal in column.term_ords(doc) {
+                    *self.department_counts.entry(ordinal).or_default() += 1;
+                }
             }
         }
         if !(kind_ok && modality_ok && department_ok) {
@@ -317,17 +336,33 @@ impl SegmentCollector for SegmentSearch {
                 *self.skill_counts.entry(ordinal).or_default() += 1;
             }
         }
+        let key = self.sort_key(doc, known_kind, score, distance);
+        // A key below the worst of a full page, or above the cursor, cannot be on this page:
+        // the id (two column reads) is only needed to break ties.
+        let full = self.top.len() >= settings.limit;
+        if full && self.top.peek().is_some_and(|worst| key < worst.position.key) {
+            return;
+        }
+        if let Some(after) = settings.after
+            && key > after.key
+        {
+            return;
+        }
         let id = (u128::from(self.id_high.first(doc).unwrap_or(0)) << 64)
             | u128::from(self.id_low.first(doc).unwrap_or(0));
-        let position = Cursor {
-            key: self.sort_key(doc, kind, score, distance),
-            id,
-        };
+        let position = Cursor { key, id };
         if let Some(after) = settings.after
             && after.rank(position) != Ordering::Less
         {
             return;
         }
+        let kind = match known_kind {
+            Some(kind) => kind,
+            None => match self.kind.first(doc).and_then(DocumentKind::from_code) {
+                Some(kind) => kind,
+                None => return,
+            },
+        };
         self.top.push(Ranked {
             position,
             kind,

@@ -21,6 +21,7 @@ mod collector;
 mod document;
 mod highlight;
 mod query;
+mod scoring;
 mod taxonomy;
 
 use std::collections::HashMap;
@@ -499,6 +500,11 @@ impl SearchIndex {
         lock(&self.generation().checkpoint).clone()
     }
 
+    /// Segments of the generation in use: each one is searched apart, so many small ones cost.
+    pub fn segment_count(&self) -> usize {
+        self.generation().reader.searcher().segment_readers().len()
+    }
+
     pub fn document_count(&self) -> u64 {
         self.generation().reader.searcher().num_docs()
     }
@@ -572,7 +578,15 @@ impl SearchIndex {
         let generation = self.generation();
         let fields = &generation.fields;
         let mut analysers = Analysers::new();
-        let text = TextQuery::build(&request.text, fields, &self.taxonomy, &mut analysers);
+        let searcher = generation.reader.searcher();
+        let text = TextQuery::build(
+            &request.text,
+            fields,
+            &self.taxonomy,
+            &mut analysers,
+            &searcher,
+        )
+        .map_err(tantivy_error(&generation.path))?;
         let clauses =
             || query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today);
         let collector = SearchCollector {
@@ -588,7 +602,6 @@ impl SearchIndex {
                 facets: request.facets,
             }),
         };
-        let searcher = generation.reader.searcher();
         let run = |query: Box<dyn Query>| -> Result<Collected, IndexError> {
             searcher
                 .search(query.as_ref(), &collector)

@@ -10,9 +10,12 @@
 //!   (×1) fields, scored by BM25, plus a constant ([`EXACT_WORD_SCORE`]) for matching at all;
 //! - the word itself with one typo from 5 letters, two from 9, in the folded title (0.6) and
 //!   body (0.2) fields, at a constant score below that constant, so that exact matches rank
-//!   above typo matches even for a word so common that BM25 gives it next to nothing;
+//!   above typo matches even for a word so common that BM25 gives it next to nothing; only for
+//!   a word written as typed in fewer than [`TYPED_AS_MEANT`] documents, and at most the
+//!   [`MAX_EXPANSIONS`] most frequent variants;
 //! - for the last word while it is being typed (nothing after it, not even a space or a stop
-//!   word), words starting with it, also at a constant score;
+//!   word), words starting with it, also at a constant score (the most frequent
+//!   [`MAX_EXPANSIONS`]);
 //! - when the word, or a run of up to four words, is a skill label or synonym of the taxonomy
 //!   ("js", "k8s", "gestion de projet": stop words do not count, in labels as in queries),
 //!   documents with that skill or any narrower one, at a constant score
@@ -24,21 +27,22 @@
 //! matches also adds [`MATCHED_GROUP_SCORE`], so documents with more of the words come first.
 //! Filters select without scoring: what they keep ranks as it would without them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 
-use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
 use crate::analysis::{Analysers, TextLanguage, allowed_typos};
 use crate::document::{
     ANY_SKILL, DocumentKind, FLAG_CERTIFIED, FLAG_CPF, FLAG_QUALIOPI, Fields, Point,
     skill_level_term,
 };
+use crate::scoring::PlusConstant;
 use crate::taxonomy::Taxonomy;
 
 /// Longer query text is cut here before analysis.
@@ -58,6 +62,95 @@ const MATCHED_GROUP_SCORE: f32 = 10_000.0;
 /// The shortest last word that is also searched as a prefix (a one-letter prefix matches
 /// half the dictionary and says nothing).
 const SHORTEST_PREFIX: usize = 2;
+
+/// The most words a typo or a prefix alternative expands to, the most frequent first (as
+/// Lucene's `max_expansions`). Past them a word is too vague to narrow anything, and each
+/// adds a posting list to read.
+const MAX_EXPANSIONS: usize = 50;
+
+/// A word written as typed in at least this many documents is taken as meant: its typo
+/// variants are not searched (in the spirit of Typesense, which looks for typos only when too
+/// few documents have the words as typed). They would rank below
+/// every exact match anyway, and finding them walks the whole dictionary with a Levenshtein
+/// automaton, which was the largest part of a search's time.
+const TYPED_AS_MEANT: u64 = 20;
+
+/// In how many documents `word` is written (in the folded title or body), as far as
+/// [`TYPED_AS_MEANT`]: the count stops there.
+fn written_in(searcher: &Searcher, fields: &Fields, word: &str) -> tantivy::Result<u64> {
+    let mut documents = 0;
+    for segment in searcher.segment_readers() {
+        for field in [fields.folded_title, fields.folded_body] {
+            if let Some(info) = segment.inverted_index(field)?.terms().get(word.as_bytes())? {
+                documents += u64::from(info.doc_freq);
+                if documents >= TYPED_AS_MEANT {
+                    return Ok(documents);
+                }
+            }
+        }
+    }
+    Ok(documents)
+}
+
+/// The `limit` most frequent of `counts` (ties by word), as terms of `field`.
+fn most_frequent(field: Field, counts: HashMap<Vec<u8>, u64>) -> Vec<Term> {
+    let mut counted: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
+    counted.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
+    counted
+        .into_iter()
+        .take(MAX_EXPANSIONS)
+        .filter_map(|(bytes, _)| String::from_utf8(bytes).ok())
+        .map(|word| Term::from_field_text(field, &word))
+        .collect()
+}
+
+/// The words of `field` (in every segment) within `typos` edits of `word`, other than `word`
+/// itself: its exact form is matched, and better scored, by its stems. Expanding once per
+/// search spares reading the word's own posting list, often the longest, into a bit set in
+/// every segment, as tantivy's fuzzy query does.
+fn typo_variants(
+    searcher: &Searcher,
+    field: Field,
+    word: &str,
+    typos: u8,
+) -> tantivy::Result<Vec<Term>> {
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true).automaton()?;
+    let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().search(&automaton).into_stream()?;
+        while stream.advance() {
+            if stream.key() != word.as_bytes() {
+                *counts.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(most_frequent(field, counts))
+}
+
+/// The words of `field` (in every segment) that start with `prefix`, other than `prefix`
+/// itself (matched by its stems).
+fn completions(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Result<Vec<Term>> {
+    let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().range().gt(prefix.as_bytes()).into_stream()?;
+        while stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
+            *counts.entry(stream.key().to_vec()).or_default() +=
+                u64::from(stream.value().doc_freq);
+        }
+    }
+    Ok(most_frequent(field, counts))
+}
+
+/// Documents with any of `terms`, at a constant `score`.
+fn any_term_scored(terms: Vec<Term>, score: f32) -> Option<Box<dyn Query>> {
+    (!terms.is_empty()).then(|| {
+        Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), score))
+            as Box<dyn Query>
+    })
+}
 
 /// A circle on the map.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -177,12 +270,14 @@ pub(crate) struct TextQuery {
 }
 
 impl TextQuery {
+    /// Typos and prefixes are expanded to the words of `searcher`'s index they stand for.
     pub(crate) fn build(
         text: &str,
         fields: &Fields,
         taxonomy: &Taxonomy,
         analysers: &mut Analysers,
-    ) -> Self {
+        searcher: &Searcher,
+    ) -> tantivy::Result<Self> {
         let (words, typing_last) = query_words(analysers, text);
         let mut plan = QueryPlan::default();
         let mut groups = Vec::new();
@@ -209,7 +304,8 @@ impl TextQuery {
                     is_last && typing_last && word.chars().count() >= SHORTEST_PREFIX,
                     fields,
                     analysers,
-                );
+                    searcher,
+                )?;
                 plan.words.push(planned);
                 word_groups.push(query);
             }
@@ -247,7 +343,7 @@ impl TextQuery {
             groups.push(group);
             position += length;
         }
-        Self { groups, plan }
+        Ok(Self { groups, plan })
     }
 
     /// The labels of a named skill other than what was typed, as text to match: "k8s" also
@@ -317,26 +413,30 @@ impl TextQuery {
         prefix: bool,
         fields: &Fields,
         analysers: &mut Analysers,
-    ) -> (Box<dyn Query>, QueryWord) {
+        searcher: &Searcher,
+    ) -> tantivy::Result<(Box<dyn Query>, QueryWord)> {
         let (french, english) = Self::stems(word, analysers);
-        let mut alternatives = Self::exact(&french, &english, fields);
         // BM25 alone would not do: a word in most documents scores next to nothing.
-        alternatives.push(Box::new(ConstScoreQuery::new(
+        let mut alternatives: Vec<Box<dyn Query>> = vec![Box::new(PlusConstant::new(
             any_of(Self::exact(&french, &english, fields)),
             EXACT_WORD_SCORE,
-        )));
-        let typos = allowed_typos(word);
+        ))];
+        let typos = match allowed_typos(word) {
+            0 => 0,
+            _ if written_in(searcher, fields, word)? >= TYPED_AS_MEANT => 0,
+            typos => typos,
+        };
         if typos > 0 {
-            for (field, boost) in [(fields.folded_title, 0.6), (fields.folded_body, 0.2)] {
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true);
-                alternatives.push(Box::new(BoostQuery::new(Box::new(fuzzy), boost)));
+            for (field, score) in [(fields.folded_title, 0.6), (fields.folded_body, 0.2)] {
+                alternatives.extend(any_term_scored(
+                    typo_variants(searcher, field, word, typos)?,
+                    score,
+                ));
             }
         }
         if prefix {
-            for (field, boost) in [(fields.folded_title, 0.8), (fields.folded_body, 0.3)] {
-                let prefix =
-                    FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), 0, true);
-                alternatives.push(Box::new(BoostQuery::new(Box::new(prefix), boost)));
+            for (field, score) in [(fields.folded_title, 0.8), (fields.folded_body, 0.3)] {
+                alternatives.extend(any_term_scored(completions(searcher, field, word)?, score));
             }
         }
         let planned = QueryWord {
@@ -345,7 +445,7 @@ impl TextQuery {
             typos,
             prefix,
         };
-        (any_of(alternatives), planned)
+        Ok((any_of(alternatives), planned))
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -214,8 +214,8 @@ impl Store {
         }
         transaction.commit().await?;
         self.change_notifier().notify_one();
-        // Many rows at once: the planner's statistics are out of date.
-        self.refresh_statistics().await?;
+        // Many rows at once: the planner's statistics may be out of date.
+        self.bulk_written(log.len() as u64).await?;
         Ok(true)
     }
 

@@ -97,6 +97,9 @@ pub struct Store {
     /// Woken after every committed catalogue write of this process.
     changes: Arc<tokio::sync::Notify>,
     url: Arc<str>,
+    /// Catalogue records bulk-written by this process: at the last statistics refresh, and
+    /// since. See [`Store::bulk_written`].
+    bulk_rows: Arc<std::sync::Mutex<(u64, u64)>>,
 }
 
 impl Store {
@@ -122,6 +125,10 @@ impl Store {
                             .synchronous(SqliteSynchronous::Full)
                             .busy_timeout(Duration::from_secs(15))
                             .foreign_keys(true)
+                            // 16 MiB of page cache per connection instead of 2: with random
+                            // UUID keys, a large import otherwise spends its time re-reading
+                            // index pages through system calls.
+                            .pragma("cache_size", "-16384")
                     });
             }
             Engine::Postgres => {
@@ -145,6 +152,7 @@ impl Store {
             statements,
             changes: Arc::new(tokio::sync::Notify::new()),
             url: Arc::from(url),
+            bulk_rows: Arc::default(),
         })
     }
 
@@ -229,6 +237,30 @@ impl Store {
             }
         };
         self.db.execute_unprepared(statement).await?;
+        Ok(())
+    }
+
+    /// Records that a bulk write added `records` catalogue records, and refreshes the
+    /// planner's statistics when this process's bulk writes have grown the catalogue by half
+    /// since the last refresh. An import in 200 batches thus refreshes about 14 times, not
+    /// 200 (on PostgreSQL each `ANALYZE` samples every table again), and the statistics are
+    /// never off by more than a factor of 1.5.
+    pub(crate) async fn bulk_written(&self, records: u64) -> Result<(), StoreError> {
+        let due = {
+            let mut rows = self
+                .bulk_rows
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            rows.1 += records;
+            let due = rows.1 * 2 >= rows.0;
+            if due {
+                *rows = (rows.0 + rows.1, 0);
+            }
+            due
+        };
+        if due {
+            self.refresh_statistics().await?;
+        }
         Ok(())
     }
 
