@@ -111,6 +111,14 @@ pub(crate) async fn rebuild_into(
     Ok((documents, checkpoint))
 }
 
+/// Log entries read and turned into index changes, ready to be applied.
+struct Step {
+    /// Where the index stands once they are applied.
+    next: Checkpoint,
+    changes: passerelle_index::Changes,
+    entries: usize,
+}
+
 /// Follows the change log into this node's index.
 #[derive(Debug, Clone)]
 pub(crate) struct Indexer {
@@ -149,62 +157,93 @@ impl Indexer {
         Ok(indexer)
     }
 
-    /// Applies every log entry after the index's checkpoint; returns how many.
+    /// Applies every log entry after the index's checkpoint; returns how many. While one step
+    /// is being indexed the next is read from the database, so that a long backlog (a bulk
+    /// import) keeps both the database and the index writer busy.
     pub(crate) async fn catch_up(&self) -> Result<usize, IndexerError> {
         let mut applied = 0;
-        loop {
-            let Some(checkpoint) = self.index.checkpoint() else {
-                return Ok(applied);
-            };
-            let entries = self.store.changes_after(checkpoint.seq, BATCH).await?;
-            let Some(last) = entries.last() else {
-                return Ok(applied);
-            };
-            let next = Checkpoint {
-                seq: last.seq,
-                database: checkpoint.database.clone(),
-            };
-            let mut pending = Pending::default();
-            for entry in &entries {
-                match entry.kind.as_str() {
-                    "ORGANISATION" => {
-                        pending.organisations.insert(entry.entity_id.into());
-                    }
-                    "TRAINING_OFFER" => {
-                        pending.offers.insert(entry.entity_id.into());
-                    }
-                    "SKILL_PROFILE" => {
-                        pending.profiles.insert(entry.entity_id.into());
-                    }
-                    // Accounts are not indexed; a deleted account's profile has its own entry.
-                    _ => {}
-                }
-            }
-            // An organisation's name and Qualiopi status are part of its offers' documents.
-            let organisations: Vec<OrganisationId> =
-                pending.organisations.iter().copied().collect();
-            if !organisations.is_empty() {
-                pending.offers.extend(
-                    self.store
-                        .published_offers_of_providers(&organisations)
-                        .await?,
-                );
-            }
-            let changes = if pending.is_empty() {
-                passerelle_index::Changes::default()
-            } else {
-                changes_for(
-                    &self.store,
-                    &self.reference,
-                    &pending,
-                    Utc::now().date_naive(),
-                )
-                .await?
-            };
+        let Some(start) = self.index.checkpoint() else {
+            return Ok(applied);
+        };
+        let mut step = self.read_step(&start).await?;
+        while let Some(Step {
+            next,
+            changes,
+            entries,
+        }) = step
+        {
             let index = Arc::clone(&self.index);
-            blocking(move || index.apply(&changes, &next)).await?;
-            applied += entries.len();
+            let checkpoint = next.clone();
+            let (written, following) = tokio::join!(
+                blocking(move || index.apply(&changes, &checkpoint)),
+                self.read_step(&next)
+            );
+            written?;
+            applied += entries;
+            step = following?;
+            // A rebuild finished meanwhile: its generation has its own position.
+            let current = self.index.checkpoint();
+            if current.as_ref() != Some(&next) {
+                step = match current {
+                    Some(checkpoint) => self.read_step(&checkpoint).await?,
+                    None => None,
+                };
+            }
         }
+        Ok(applied)
+    }
+
+    /// Reads the log entries after `from` (at most [`BATCH`]) and the documents they touch.
+    async fn read_step(&self, from: &Checkpoint) -> Result<Option<Step>, IndexerError> {
+        let entries = self.store.changes_after(from.seq, BATCH).await?;
+        let Some(last) = entries.last() else {
+            return Ok(None);
+        };
+        let next = Checkpoint {
+            seq: last.seq,
+            database: from.database.clone(),
+        };
+        let mut pending = Pending::default();
+        for entry in &entries {
+            match entry.kind.as_str() {
+                "ORGANISATION" => {
+                    pending.organisations.insert(entry.entity_id.into());
+                }
+                "TRAINING_OFFER" => {
+                    pending.offers.insert(entry.entity_id.into());
+                }
+                "SKILL_PROFILE" => {
+                    pending.profiles.insert(entry.entity_id.into());
+                }
+                // Accounts are not indexed; a deleted account's profile has its own entry.
+                _ => {}
+            }
+        }
+        // An organisation's name and Qualiopi status are part of its offers' documents.
+        let organisations: Vec<OrganisationId> = pending.organisations.iter().copied().collect();
+        if !organisations.is_empty() {
+            pending.offers.extend(
+                self.store
+                    .published_offers_of_providers(&organisations)
+                    .await?,
+            );
+        }
+        let changes = if pending.is_empty() {
+            passerelle_index::Changes::default()
+        } else {
+            changes_for(
+                &self.store,
+                &self.reference,
+                &pending,
+                Utc::now().date_naive(),
+            )
+            .await?
+        };
+        Ok(Some(Step {
+            next,
+            changes,
+            entries: entries.len(),
+        }))
     }
 
     /// Rebuilds the index while searches go on against the current generation.
