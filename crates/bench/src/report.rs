@@ -111,7 +111,12 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
         let product = size
             .systems
             .iter()
-            .find(|system| system.name.starts_with("Passerelle"));
+            .find(|system| system.name == crate::PASSERELLE)
+            .or_else(|| {
+                size.systems
+                    .iter()
+                    .find(|system| system.name.starts_with("Passerelle"))
+            });
         if let Some(product) = product {
             let _ = writeln!(out);
             for other in &size.systems {
@@ -177,9 +182,114 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
                 );
             }
         }
+        targets(&mut out, size);
         let _ = writeln!(out);
     }
     out
+}
+
+/// One line of the targets table: what is aimed at, what was measured, and whether it is met.
+fn target(out: &mut String, aim: &str, measured: Option<(String, bool)>) {
+    let (value, verdict) = match measured {
+        Some((value, true)) => (value, "met"),
+        Some((value, false)) => (value, "**missed**"),
+        None => ("not measured".to_owned(), "–"),
+    };
+    let _ = writeln!(out, "| {aim} | {value} | {verdict} |");
+}
+
+/// The targets, checked against this size's figures.
+fn targets(out: &mut String, size: &SizeReport) {
+    let find = |name: &str| size.systems.iter().find(|system| system.name == name);
+    let product = find(crate::PASSERELLE);
+    let raw = find(crate::RAW_SAME_QUERY);
+    #[allow(clippy::cast_precision_loss)]
+    let p50 = |system: &SystemReport| system.latency.p50_us.max(1) as f64 / 1000.0;
+    let _ = writeln!(out, "\n| target | measured | |\n| --- | --- | --- |");
+    if let (Some(http), Some(raw)) = (&size.http, raw) {
+        #[allow(clippy::cast_precision_loss)]
+        let http_p50 = http.fixed_rate_latency.p50_us as f64 / 1000.0;
+        let ratio = http_p50 / p50(raw);
+        target(
+            out,
+            "HTTP p50 within 3x of raw tantivy on the same query",
+            Some((
+                format!("{http_p50:.2} ms / {:.2} ms = {ratio:.1}x", p50(raw)),
+                ratio <= 3.0,
+            )),
+        );
+    }
+    if let Some(http) = &size.http {
+        #[allow(clippy::cast_precision_loss)]
+        let p99 = http.fixed_rate_latency.p99_us as f64 / 1000.0;
+        target(
+            out,
+            "HTTP p99 under 10 ms at half the maximum throughput",
+            Some((
+                format!(
+                    "{p99:.2} ms at {:.0} requests/s",
+                    http.fixed_rate_requests_per_second
+                ),
+                p99 < 10.0,
+            )),
+        );
+    }
+    for (name, factor) in [("PostgreSQL FTS", 20.0), ("SQLite FTS5", 10.0)] {
+        if let (Some(product), Some(other)) = (product, find(name)) {
+            let ratio = p50(other) / p50(product);
+            target(
+                out,
+                &format!("{factor:.0}x faster than {name} at p50 (in-process)"),
+                Some((format!("{ratio:.2}x"), ratio >= factor)),
+            );
+            target(
+                out,
+                &format!("higher nDCG@10 than {name}"),
+                Some((
+                    format!(
+                        "{:.3} against {:.3}",
+                        product.quality.ndcg_at_10, other.quality.ndcg_at_10
+                    ),
+                    product.quality.ndcg_at_10 > other.quality.ndcg_at_10,
+                )),
+            );
+        }
+    }
+    if size.documents >= 1_000_000 {
+        let seconds = size.import.searchable_seconds;
+        target(
+            out,
+            "1M documents imported through the write path in under 2 minutes",
+            Some((format!("{seconds:.0} s"), seconds < 120.0)),
+        );
+    }
+    if let Some(http) = &size.http {
+        #[allow(clippy::cast_precision_loss)]
+        let p99 = http.publish_to_searchable.p99_us as f64 / 1000.0;
+        target(
+            out,
+            "published offer searchable within 1 s (p99)",
+            Some((format!("{p99:.0} ms"), p99 < 1000.0)),
+        );
+        if size.documents >= 1_000_000 {
+            target(
+                out,
+                "server memory under 500 MB at 1M documents",
+                Some((
+                    format!("{:.0} MB", http.peak_memory_mb),
+                    http.peak_memory_mb < 500.0,
+                )),
+            );
+            target(
+                out,
+                "start-up with an existing 1M index under 2 s",
+                Some((
+                    format!("{:.2} s", http.startup_seconds),
+                    http.startup_seconds < 2.0,
+                )),
+            );
+        }
+    }
 }
 
 /// Writes `report.json` and `report.md` into `folder`.

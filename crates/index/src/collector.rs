@@ -286,7 +286,8 @@ impl SegmentCollector for SegmentSearch {
         } else {
             None
         };
-        let kind_ok = known_kind.is_none_or(|kind| settings.kinds.is_empty() || settings.kinds.contains(&kind));
+        let kind_ok = known_kind
+            .is_none_or(|kind| settings.kinds.is_empty() || settings.kinds.contains(&kind));
         let modality_ok = passes(
             &self.wanted_modalities,
             !settings.modalities.is_empty(),
@@ -340,7 +341,12 @@ impl SegmentCollector for SegmentSearch {
         // A key below the worst of a full page, or above the cursor, cannot be on this page:
         // the id (two column reads) is only needed to break ties.
         let full = self.top.len() >= settings.limit;
-        if full && self.top.peek().is_some_and(|worst| key < worst.position.key) {
+        if full
+            && self
+                .top
+                .peek()
+                .is_some_and(|worst| key < worst.position.key)
+        {
             return;
         }
         if let Some(after) = settings.after

@@ -81,7 +81,11 @@ fn written_in(searcher: &Searcher, fields: &Fields, word: &str) -> tantivy::Resu
     let mut documents = 0;
     for segment in searcher.segment_readers() {
         for field in [fields.folded_title, fields.folded_body] {
-            if let Some(info) = segment.inverted_index(field)?.terms().get(word.as_bytes())? {
+            if let Some(info) = segment
+                .inverted_index(field)?
+                .terms()
+                .get(word.as_bytes())?
+            {
                 documents += u64::from(info.doc_freq);
                 if documents >= TYPED_AS_MEANT {
                     return Ok(documents);
@@ -114,7 +118,8 @@ fn typo_variants(
     word: &str,
     typos: u8,
 ) -> tantivy::Result<Vec<Term>> {
-    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true).automaton()?;
+    let automaton =
+        FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true).automaton()?;
     let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
@@ -135,10 +140,13 @@ fn completions(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Resu
     let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().range().gt(prefix.as_bytes()).into_stream()?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .gt(prefix.as_bytes())
+            .into_stream()?;
         while stream.advance() && stream.key().starts_with(prefix.as_bytes()) {
-            *counts.entry(stream.key().to_vec()).or_default() +=
-                u64::from(stream.value().doc_freq);
+            *counts.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
         }
     }
     Ok(most_frequent(field, counts))
@@ -147,8 +155,10 @@ fn completions(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Resu
 /// Documents with any of `terms`, at a constant `score`.
 fn any_term_scored(terms: Vec<Term>, score: f32) -> Option<Box<dyn Query>> {
     (!terms.is_empty()).then(|| {
-        Box::new(ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), score))
-            as Box<dyn Query>
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermSetQuery::new(terms)),
+            score,
+        )) as Box<dyn Query>
     })
 }
 
