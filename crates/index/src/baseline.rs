@@ -6,12 +6,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TEXT};
 use tantivy::{DocAddress, Index, IndexWriter, Searcher, TantivyDocument, Term, doc};
 
-use crate::analysis::Analysers;
-use crate::query::{self, TextQuery};
+use crate::query;
 use crate::{IndexError, SearchIndex, SearchRequest, tantivy_error};
 
 impl SearchIndex {
@@ -20,52 +19,36 @@ impl SearchIndex {
     /// relevance: what tantivy alone costs for the same question, without the product's
     /// collector (total, facets, cursors, sorts), database or API. Returns document ids.
     pub fn raw_same_query(&self, request: &SearchRequest) -> Result<Vec<u128>, IndexError> {
-        let generation = self.generation();
-        let fields = &generation.fields;
-        let mut analysers = Analysers::new();
-        let searcher = generation.reader.searcher();
-        let text = TextQuery::build(
-            &request.text,
-            fields,
-            &self.taxonomy,
-            &mut analysers,
-            &searcher,
-        )
-        .map_err(tantivy_error(&generation.path))?;
-        let clauses = || {
-            let mut clauses =
-                query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today);
-            if !request.filter.departments.is_empty() {
-                let any: Vec<(Occur, Box<dyn Query>)> = request
-                    .filter
-                    .departments
-                    .iter()
-                    .map(|department| {
-                        let term = Term::from_field_text(fields.departments, department);
-                        let query: Box<dyn Query> =
-                            Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                        (Occur::Should, query)
-                    })
-                    .collect();
-                clauses.push((
-                    Occur::Must,
-                    Box::new(tantivy::query::BooleanQuery::new(any)) as Box<dyn Query>,
-                ));
-            }
-            clauses
-        };
         let collector = TopDocs::with_limit(request.first.max(1)).order_by_score();
-        let run = |query: Box<dyn Query>| {
-            searcher
-                .search(query.as_ref(), &collector)
-                .map_err(tantivy_error(&generation.path))
-        };
-        let mut top = run(query::combine(text.query(true), clauses()))?;
-        if top.is_empty() && text.group_count() > 1 {
-            top = run(query::combine(text.query(false), clauses()))?;
-        }
-        ids_of(&searcher, top.into_iter().map(|(_, address)| address))
-            .map_err(tantivy_error(&generation.path))
+        let ran = self.run_query(
+            request,
+            |fields| {
+                let mut clauses =
+                    query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today);
+                if !request.filter.departments.is_empty() {
+                    let any: Vec<(Occur, Box<dyn Query>)> = request
+                        .filter
+                        .departments
+                        .iter()
+                        .map(|department| {
+                            let term = Term::from_field_text(fields.departments, department);
+                            let query: Box<dyn Query> =
+                                Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                            (Occur::Should, query)
+                        })
+                        .collect();
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                }
+                clauses
+            },
+            &collector,
+            Vec::is_empty,
+        )?;
+        ids_of(
+            &ran.searcher,
+            ran.fruit.into_iter().map(|(_, address)| address),
+        )
+        .map_err(tantivy_error(&ran.path))
     }
 
     /// The same words searched directly on this index's text fields with tantivy's own query

@@ -425,6 +425,15 @@ impl Rebuild {
     }
 }
 
+/// What [`SearchIndex::run_query`] found, and with what.
+struct Ran<F> {
+    fruit: F,
+    text: TextQuery,
+    searcher: tantivy::Searcher,
+    /// The generation's folder, for errors.
+    path: PathBuf,
+}
+
 /// A node's search index: the generation in use, searched by many, written by one indexer.
 pub struct SearchIndex {
     home: IndexHome,
@@ -573,12 +582,21 @@ impl SearchIndex {
         Ok(true)
     }
 
-    /// Runs a search. CPU work: call it from a blocking thread, not an async task.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+    /// Runs `request`'s query with `collector`: every word required, then, when `found_none`
+    /// says nothing matched and there are several words, any of them (documents with more of
+    /// the words first). `clauses` are its filters as tantivy clauses.
+    fn run_query<C: tantivy::collector::Collector>(
+        &self,
+        request: &SearchRequest,
+        clauses: impl Fn(&Fields) -> Vec<(Occur, Box<dyn Query>)>,
+        collector: &C,
+        found_none: impl Fn(&C::Fruit) -> bool,
+    ) -> Result<Ran<C::Fruit>, IndexError> {
         let generation = self.generation();
         let fields = &generation.fields;
         let mut analysers = Analysers::new();
         let searcher = generation.reader.searcher();
+        let failed = tantivy_error(&generation.path);
         let text = TextQuery::build(
             &request.text,
             fields,
@@ -586,9 +604,26 @@ impl SearchIndex {
             &mut analysers,
             &searcher,
         )
-        .map_err(tantivy_error(&generation.path))?;
-        let clauses =
-            || query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today);
+        .map_err(&failed)?;
+        let run = |all: bool| {
+            let query = query::combine(text.query(all), clauses(fields));
+            searcher.search(query.as_ref(), collector).map_err(&failed)
+        };
+        let mut fruit = run(true)?;
+        if found_none(&fruit) && text.group_count() > 1 {
+            // No document has every word: rank those with some of them, most first.
+            fruit = run(false)?;
+        }
+        Ok(Ran {
+            fruit,
+            text,
+            searcher,
+            path: generation.path.clone(),
+        })
+    }
+
+    /// Runs a search. CPU work: call it from a blocking thread, not an async task.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
         let collector = SearchCollector {
             settings: Arc::new(Settings {
                 kinds: request.filter.kinds.clone(),
@@ -602,16 +637,16 @@ impl SearchIndex {
                 facets: request.facets,
             }),
         };
-        let run = |query: Box<dyn Query>| -> Result<Collected, IndexError> {
-            searcher
-                .search(query.as_ref(), &collector)
-                .map_err(tantivy_error(&generation.path))
-        };
-        let mut collected = run(query::combine(text.query(true), clauses()))?;
-        if collected.counts.total == 0 && text.group_count() > 1 {
-            // No document has every word: rank those with some of them, most first.
-            collected = run(query::combine(text.query(false), clauses()))?;
-        }
+        let Ran {
+            fruit: collected,
+            text,
+            ..
+        } = self.run_query(
+            request,
+            |fields| query::filter_clauses(&request.filter, fields, &self.taxonomy, request.today),
+            &collector,
+            |collected: &Collected| collected.counts.total == 0,
+        )?;
         let has_next = collected.top.len() > request.first;
         let hits = collected
             .top
