@@ -602,17 +602,18 @@ async fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::FAILURE;
             }
         }
-    }
-    match report::write(&args.out, args.seed, &sizes) {
-        Ok(paths) => {
-            for path in paths {
-                println!("wrote {}", path.display());
+        // Written after each size, so that a failure at a larger one keeps the smaller ones.
+        match report::write(&args.out, args.seed, &sizes) {
+            Ok(paths) => {
+                for path in paths {
+                    println!("wrote {} ({size} documents done)", path.display());
+                }
             }
-            std::process::ExitCode::SUCCESS
-        }
-        Err(problem) => {
-            eprintln!("cannot write the report: {problem}");
-            std::process::ExitCode::FAILURE
+            Err(problem) => {
+                eprintln!("cannot write the report: {problem}");
+                return std::process::ExitCode::FAILURE;
+            }
         }
     }
+    std::process::ExitCode::SUCCESS
 }
