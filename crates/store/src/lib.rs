@@ -216,33 +216,45 @@ impl Store {
         transaction.commit().await?;
         // PostgreSQL's autovacuum keeps its statistics; SQLite has none until asked. They are
         // kept in the file: analysing at every start read much of a cold 2 GB database
-        // (9.4 s of a 9.7 s start-up at a million documents), so only a database without any
-        // is analysed here, and bulk writes refresh them (`bulk_written`).
-        if self.engine == Engine::Sqlite && !self.has_statistics().await? {
+        // (9.4 s of a 9.7 s start-up at a million documents), so a start analyses only when
+        // they are missing or the catalogue grew by half since (writes through the API do
+        // not refresh them; bulk writes do, see `bulk_written`).
+        if self.engine == Engine::Sqlite && self.statistics_outdated().await? {
             self.refresh_statistics().await?;
         }
         Ok(())
     }
 
-    /// Whether SQLite's planner statistics (`sqlite_stat1`) exist and hold something.
-    async fn has_statistics(&self) -> Result<bool, StoreError> {
+    /// Whether SQLite's planner statistics are missing, or count half as many training offers
+    /// as there are now. Both sides are cheap on a cold file: the statistics are a small
+    /// table, and the largest rowid is one descent of the table's B-tree.
+    async fn statistics_outdated(&self) -> Result<bool, StoreError> {
         use sea_orm::{ConnectionTrait, Statement};
         let backend = self.db.get_database_backend();
-        let count = |sql: &'static str| {
-            let statement = Statement::from_string(backend, sql);
-            async move {
-                let row = self.db.query_one_raw(statement).await?;
-                Ok::<i64, StoreError>(match row {
-                    Some(row) => row.try_get::<i64>("", "n")?,
-                    None => 0,
-                })
-            }
-        };
-        if count("SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'").await? == 0
-        {
-            return Ok(false);
+        let query = |sql: &'static str| self.db.query_one_raw(Statement::from_string(backend, sql));
+        let kept = query("SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            .await?
+            .map(|row| row.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        if kept == 0 {
+            return Ok(true);
         }
-        Ok(count("SELECT count(*) AS n FROM (SELECT 1 FROM sqlite_stat1 LIMIT 1)").await? > 0)
+        // `stat` starts with the number of rows the table had when analysed.
+        let analysed = query("SELECT stat FROM sqlite_stat1 WHERE tbl = 'training_offers' LIMIT 1")
+            .await?
+            .map(|row| row.try_get::<String>("", "stat"))
+            .transpose()?
+            .and_then(|stat| stat.split_whitespace().next()?.parse::<i64>().ok());
+        let now = query("SELECT coalesce(max(rowid), 0) AS n FROM training_offers")
+            .await?
+            .map(|row| row.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(match analysed {
+            Some(rows) => now * 2 > rows * 3,
+            None => now > 0,
+        })
     }
 
     /// Lets the query planner see the data as it is. Without statistics SQLite guesses, and
