@@ -70,9 +70,9 @@ const MAX_EXPANSIONS: usize = 50;
 
 /// A word written as typed in at least this many documents is taken as meant: its typo
 /// variants are not searched (in the spirit of Typesense, which looks for typos only when too
-/// few documents have the words as typed). They would rank below
-/// every exact match anyway, and finding them walks the whole dictionary with a Levenshtein
-/// automaton, which was the largest part of a search's time.
+/// few documents have the words as typed). They would rank below every exact match anyway,
+/// and finding them walks the whole dictionary with a Levenshtein automaton, which was the
+/// largest part of a search's time.
 const TYPED_AS_MEANT: u64 = 20;
 
 /// In how many documents `word` is written (in the folded title or body), as far as
@@ -96,7 +96,7 @@ fn written_in(searcher: &Searcher, fields: &Fields, word: &str) -> tantivy::Resu
     Ok(documents)
 }
 
-/// The `limit` most frequent of `counts` (ties by word), as terms of `field`.
+/// The [`MAX_EXPANSIONS`] most frequent of `counts` (ties by word), as terms of `field`.
 fn most_frequent(field: Field, counts: HashMap<Vec<u8>, u64>) -> Vec<Term> {
     let mut counted: Vec<(Vec<u8>, u64)> = counts.into_iter().collect();
     counted.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
