@@ -32,7 +32,7 @@ use std::ops::Bound;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
-    RangeQuery, TermQuery, TermSetQuery,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -154,12 +154,8 @@ fn completions(searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Resu
 
 /// Documents with any of `terms`, at a constant `score`.
 fn any_term_scored(terms: Vec<Term>, score: f32) -> Option<Box<dyn Query>> {
-    (!terms.is_empty()).then(|| {
-        Box::new(ConstScoreQuery::new(
-            Box::new(TermSetQuery::new(terms)),
-            score,
-        )) as Box<dyn Query>
-    })
+    (!terms.is_empty())
+        .then(|| Box::new(crate::scoring::AnyTerm::new(terms, score)) as Box<dyn Query>)
 }
 
 /// A circle on the map.
