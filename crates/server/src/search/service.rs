@@ -472,30 +472,32 @@ impl SearchService {
                 Some((hit, node))
             })
             .collect();
-        // Highlighting analyses whole descriptions: CPU work, off the async threads too.
         let mut highlighter = results.highlighter;
-        let wants_highlights = input.highlights;
-        let hits = tokio::task::spawn_blocking(move || {
+        let mut to_hits = move |found: Vec<(passerelle_index::SearchHit, HitNode)>,
+                                highlight: bool| {
             found
                 .into_iter()
-                .map(|(hit, node)| {
-                    let highlights = if wants_highlights {
+                .map(|(hit, node)| Hit {
+                    cursor: encode_cursor(sort, hit.cursor),
+                    highlights: if highlight {
                         highlights(&mut highlighter, &node)
                     } else {
                         Vec::new()
-                    };
-                    Hit {
-                        cursor: encode_cursor(sort, hit.cursor),
-                        node,
-                        score: f64::from(hit.score),
-                        distance_km: hit.distance_km,
-                        highlights,
-                    }
+                    },
+                    node,
+                    score: f64::from(hit.score),
+                    distance_km: hit.distance_km,
                 })
                 .collect::<Vec<Hit>>()
-        })
-        .await
-        .map_err(|error| SearchError::Internal(error.to_string()))?;
+        };
+        let hits = if input.highlights {
+            // Highlighting analyses whole descriptions: CPU work, off the async threads.
+            tokio::task::spawn_blocking(move || to_hits(found, true))
+                .await
+                .map_err(|error| SearchError::Internal(error.to_string()))?
+        } else {
+            to_hits(found, false)
+        };
         Ok(SearchPage {
             hits,
             total: results.total,
@@ -566,61 +568,66 @@ impl SearchService {
         }
     }
 
-    /// The records behind index keys, one query per kind, visible to `reader`; published
-    /// offers only.
+    /// The records behind index keys, one query per kind (run at once, on separate
+    /// connections), visible to `reader`; published offers only.
     async fn records(
         &self,
         reader: &Reader,
         keys: &[DocumentKey],
     ) -> Result<HashMap<DocumentKey, HitNode>, SearchError> {
-        let ids = |kind: DocumentKind| -> Vec<Uuid> {
+        fn ids_of<Id: From<Uuid>>(keys: &[DocumentKey], kind: DocumentKind) -> Vec<Id> {
             keys.iter()
                 .filter(|key| key.kind == kind)
-                .map(|key| Uuid::from_u128(key.id))
+                .map(|key| Uuid::from_u128(key.id).into())
                 .collect()
-        };
+        }
         let key = |kind: DocumentKind, id: Uuid| DocumentKey {
             kind,
             id: id.as_u128(),
         };
-        let mut records = HashMap::new();
-        let offers: Vec<TrainingOfferId> = ids(DocumentKind::TrainingOffer)
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        if !offers.is_empty() {
-            for (id, offer) in self.store.offers_by_ids(reader, &offers).await? {
-                if offer.status == OfferStatus::Published {
-                    records.insert(
-                        key(DocumentKind::TrainingOffer, id.as_uuid()),
-                        HitNode::TrainingOffer(offer),
-                    );
+        let offers: Vec<TrainingOfferId> = ids_of(keys, DocumentKind::TrainingOffer);
+        let profiles: Vec<SkillProfileId> = ids_of(keys, DocumentKind::SkillProfile);
+        let organisations: Vec<OrganisationId> = ids_of(keys, DocumentKind::Organisation);
+        let (offers, profiles, organisations) = tokio::try_join!(
+            async {
+                if offers.is_empty() {
+                    return Ok(HashMap::new());
                 }
-            }
-        }
-        let profiles: Vec<SkillProfileId> = ids(DocumentKind::SkillProfile)
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        if !profiles.is_empty() {
-            for (id, profile) in self.store.profiles_by_ids(reader, &profiles).await? {
+                self.store.offers_by_ids(reader, &offers).await
+            },
+            async {
+                if profiles.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                self.store.profiles_by_ids(reader, &profiles).await
+            },
+            async {
+                if organisations.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                self.store.organisations_by_ids(&organisations).await
+            },
+        )?;
+        let mut records = HashMap::with_capacity(keys.len());
+        for (id, offer) in offers {
+            if offer.status == OfferStatus::Published {
                 records.insert(
-                    key(DocumentKind::SkillProfile, id.as_uuid()),
-                    HitNode::SkillProfile(profile),
+                    key(DocumentKind::TrainingOffer, id.as_uuid()),
+                    HitNode::TrainingOffer(offer),
                 );
             }
         }
-        let organisations: Vec<OrganisationId> = ids(DocumentKind::Organisation)
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        if !organisations.is_empty() {
-            for (id, organisation) in self.store.organisations_by_ids(&organisations).await? {
-                records.insert(
-                    key(DocumentKind::Organisation, id.as_uuid()),
-                    HitNode::Organisation(organisation),
-                );
-            }
+        for (id, profile) in profiles {
+            records.insert(
+                key(DocumentKind::SkillProfile, id.as_uuid()),
+                HitNode::SkillProfile(profile),
+            );
+        }
+        for (id, organisation) in organisations {
+            records.insert(
+                key(DocumentKind::Organisation, id.as_uuid()),
+                HitNode::Organisation(organisation),
+            );
         }
         Ok(records)
     }
