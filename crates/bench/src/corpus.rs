@@ -15,16 +15,26 @@ use uuid::Uuid;
 
 /// SplitMix64: small, fast, the same everywhere; a corpus is a function of its seed.
 #[derive(Debug, Clone)]
-pub struct Dice(u64);
+pub struct Dice {
+    state: u64,
+    /// Identifiers handed out so far: the clock of the next one.
+    minted: u64,
+}
+
+/// 2026-01-01T00:00:00Z in milliseconds: the made-up clock of the corpus's identifiers.
+const CORPUS_EPOCH_MILLIS: u64 = 1_767_225_600_000;
 
 impl Dice {
     pub fn new(seed: u64) -> Self {
-        Self(seed)
+        Self {
+            state: seed,
+            minted: 0,
+        }
     }
 
     pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
@@ -51,11 +61,19 @@ impl Dice {
         &items[self.below(items.len())]
     }
 
+    /// A UUIDv7, as the product gives every record it creates: identifiers sort by creation,
+    /// one millisecond apart, with random low bits. (Random v4 keys would make every insert
+    /// land on a random page of each key's B-tree, which no catalogue built through the
+    /// product has.)
     fn uuid(&mut self) -> Uuid {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_be_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_be_bytes());
-        uuid::Builder::from_random_bytes(bytes).into_uuid()
+        let mut random = [0u8; 16];
+        random[..8].copy_from_slice(&self.next().to_be_bytes());
+        random[8..].copy_from_slice(&self.next().to_be_bytes());
+        let mut low = [0u8; 10];
+        low.copy_from_slice(&random[..10]);
+        self.minted += 1;
+        uuid::Builder::from_unix_timestamp_millis(CORPUS_EPOCH_MILLIS + self.minted, &low)
+            .into_uuid()
     }
 }
 

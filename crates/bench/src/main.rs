@@ -62,6 +62,10 @@ struct Args {
     /// are always measured.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = Measured::all())]
     systems: Vec<Measured>,
+    /// Keep each size's working folder (the server's data folder is `data` in it), for
+    /// profiling `passerelle serve` on it afterwards.
+    #[arg(long)]
+    keep: bool,
 }
 
 /// The systems a run can measure.
@@ -167,6 +171,21 @@ fn ids_of(response: &serde_json::Value) -> Vec<Uuid> {
         .unwrap_or_default()
 }
 
+/// A size's working folder: removed at the end, unless asked to keep it.
+enum Work {
+    Temporary(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl Work {
+    fn path(&self) -> &std::path::Path {
+        match self {
+            Self::Temporary(folder) => folder.path(),
+            Self::Kept(path) => path,
+        }
+    }
+}
+
 /// The judged grades of every query: by document, and all of them (for the ideal ranking).
 struct Judgements {
     by_query: Vec<(HashMap<Uuid, u8>, Vec<u8>)>,
@@ -250,6 +269,15 @@ where
             let started = Instant::now();
             search(query).await?;
             latencies.record(started.elapsed());
+            if std::env::var("BENCH_SLOW").is_ok() && started.elapsed() > Duration::from_millis(6) {
+                eprintln!(
+                    "SLOW {:?} {:?} {:?} {:?}",
+                    started.elapsed(),
+                    query.kind,
+                    query.text,
+                    query.department
+                );
+            }
         }
     }
     Ok((answers, latencies))
@@ -332,8 +360,48 @@ async fn run_schema(
     .await
 }
 
+/// CPU seconds this process has used (user and system), from `/proc/self/stat`.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and
+    // 13th of them, in clock ticks (100 a second on Linux).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Waits until the index's background merges after the import are done (this process is
+/// nearly idle for a second), so that they do not run during the measurements.
+async fn settle(size: usize) {
+    let started = Instant::now();
+    let Some(mut before) = cpu_seconds() else {
+        return;
+    };
+    while started.elapsed() < Duration::from_secs(300) {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(now) = cpu_seconds() else {
+            return;
+        };
+        if now - before < 0.05 {
+            break;
+        }
+        before = now;
+    }
+    eprintln!(
+        "[{size}] idle after {:?} (background merges done)",
+        started.elapsed()
+    );
+}
+
 async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     let work = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let work = if args.keep {
+        let kept = work.keep();
+        eprintln!("[{size}] working folder kept: {}", kept.display());
+        Work::Kept(kept)
+    } else {
+        Work::Temporary(work)
+    };
     let data_dir = work.path().join("data");
     let mut settings = Settings::new(
         "127.0.0.1:0".parse().map_err(|_| "address")?,
@@ -391,6 +459,13 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         "[{size}] {documents} documents searchable after {searchable:?}, in {} segments",
         application.search_index().segment_count()
     );
+
+    settle(size).await;
+    let fixed_work = tokio::task::spawn_blocking(|| {
+        measure::fixed_work(Duration::from_millis(1), 3_000).summary()
+    })
+    .await
+    .map_err(|error| error.to_string())?;
 
     let raw_folder = work.path().join("raw-index");
     let (raw_count, raw_import) = passerelle_index::baseline::raw_import(
@@ -585,6 +660,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
             baseline_load_seconds: loads,
         },
         statements_per_nested_request,
+        fixed_work,
         systems,
         http: served.ok(),
     })

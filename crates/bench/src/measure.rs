@@ -84,6 +84,40 @@ pub fn reciprocal_rank_at(k: usize, ranked: &[u8]) -> f64 {
         })
 }
 
+/// The machine's own jitter: the same CPU work, about `work` long, timed `times` times on
+/// one thread. On a virtual machine whose host takes the CPU away now and then, its tail is
+/// the floor of every other tail measured here.
+pub fn fixed_work(work: Duration, times: usize) -> Latencies {
+    fn steps(count: u64) -> u64 {
+        let mut value = 0u64;
+        for step in 0..count {
+            value = std::hint::black_box(value.wrapping_mul(6_364_136_223_846_793_005))
+                .wrapping_add(step);
+        }
+        value
+    }
+    // Calibrated on the fastest of a few runs, so that a stall does not shorten the work.
+    let probe = 1_000_000;
+    let fastest = (0..20)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            std::hint::black_box(steps(probe));
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or(Duration::from_millis(1))
+        .max(Duration::from_micros(1));
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let count = (probe as f64 * work.as_secs_f64() / fastest.as_secs_f64()) as u64;
+    let mut latencies = Latencies::default();
+    for _ in 0..times {
+        let started = std::time::Instant::now();
+        std::hint::black_box(steps(count));
+        latencies.record(started.elapsed());
+    }
+    latencies
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +147,13 @@ mod tests {
             (summary.p50_us, summary.p99_us, summary.p999_us),
             (500, 990, 999)
         );
+    }
+
+    #[test]
+    fn fixed_work_times_the_calibrated_work_as_often_as_asked() {
+        let summary = fixed_work(Duration::from_millis(2), 50).summary();
+        assert_eq!(summary.count, 50);
+        // Calibrated on the fastest probe, the work cannot take much less than asked.
+        assert!(summary.p50_us >= 1_000, "{summary:?}");
     }
 }

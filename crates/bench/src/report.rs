@@ -43,6 +43,8 @@ pub struct SizeReport {
     pub generation_seconds: f64,
     pub import: Import,
     pub statements_per_nested_request: u64,
+    /// The same millisecond of CPU work, timed again and again: this machine's own jitter.
+    pub fixed_work: LatencySummary,
     pub systems: Vec<SystemReport>,
     pub http: Option<HttpReport>,
 }
@@ -156,6 +158,15 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
             out,
             "\nDatabase statements for 50 offers with provider, skills and sessions: {}.",
             size.statements_per_nested_request
+        );
+        let _ = writeln!(
+            out,
+            "\nThe machine's own jitter: the same {} ms of CPU work on one thread, timed {} times, took p50 {} ms, p99 {} ms, p99.9 {} ms. No tail measured here can be shorter.",
+            millis(size.fixed_work.p50_us),
+            size.fixed_work.count,
+            millis(size.fixed_work.p50_us),
+            millis(size.fixed_work.p99_us),
+            millis(size.fixed_work.p999_us)
         );
         match &size.http {
             Some(http) => {
