@@ -28,6 +28,14 @@ pub struct HttpReport {
     pub publish_to_searchable: LatencySummary,
 }
 
+impl HttpReport {
+    /// Whether the fixed rate was half of the maximum (the default, and the target).
+    pub fn at_half_load(&self) -> bool {
+        (self.fixed_rate_requests_per_second - (self.max_requests_per_second / 2.0).max(1.0)).abs()
+            < 1e-6
+    }
+}
+
 struct Server {
     child: Child,
     url: String,
@@ -332,7 +340,7 @@ pub async fn measure(
     let concurrency = 16;
     let (max_rate, max_errors) =
         max_throughput(&server.url, queries, concurrency, args.http_seconds).await;
-    let rate = (max_rate / 2.0).max(1.0);
+    let rate = args.http_rate.unwrap_or(max_rate / 2.0).max(1.0);
     let (latencies, rate_errors) = fixed_rate(&server.url, queries, rate, args.http_seconds).await;
     let publish = publish_to_searchable(&server.url, 30).await?;
     let peak_memory_mb = peak_memory_mb(server.child.id());

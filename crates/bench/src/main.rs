@@ -62,6 +62,11 @@ struct Args {
     /// are always measured.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = Measured::all())]
     systems: Vec<Measured>,
+    /// The fixed request rate for the HTTP latencies (requests/s); default: half of the
+    /// measured maximum, as the target says. A low rate tells a fixed stall from
+    /// queueing.
+    #[arg(long)]
+    http_rate: Option<f64>,
     /// Keep each size's working folder (the server's data folder is `data` in it), for
     /// profiling `passerelle serve` on it afterwards.
     #[arg(long)]
