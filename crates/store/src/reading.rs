@@ -153,6 +153,11 @@ impl Store {
         &self,
         ids: &[SkillId],
     ) -> Result<HashMap<SkillId, Skill>, StoreError> {
+        // No statement for no ids, here and in the other `*_by_ids`: a search page or an
+        // indexer step often has none of some kind.
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = skill::Entity::find()
             .filter(skill::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .all(self.connection())
@@ -294,6 +299,9 @@ impl Store {
         &self,
         ids: &[OrganisationId],
     ) -> Result<HashMap<OrganisationId, Organisation>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = organisation::Entity::find()
             .filter(organisation::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .all(self.connection())
@@ -364,6 +372,9 @@ impl Store {
         reader: &Reader,
         ids: &[TrainingOfferId],
     ) -> Result<HashMap<TrainingOfferId, TrainingOffer>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = training_offer::Entity::find()
             .filter(training_offer::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .filter(readable_offers(reader))
@@ -697,6 +708,9 @@ impl Store {
         reader: &Reader,
         ids: &[SkillProfileId],
     ) -> Result<HashMap<SkillProfileId, SkillProfile>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = skill_profile::Entity::find()
             .filter(skill_profile::Column::Id.is_in(uuids(ids, |id| id.as_uuid())))
             .filter(visible_profiles(reader))

@@ -473,13 +473,13 @@ impl SearchService {
             })
             .collect();
         let mut highlighter = results.highlighter;
-        let mut to_hits = move |found: Vec<(passerelle_index::SearchHit, HitNode)>,
-                                highlight: bool| {
+        let wants_highlights = input.highlights;
+        let to_hits = move || {
             found
                 .into_iter()
                 .map(|(hit, node)| Hit {
                     cursor: encode_cursor(sort, hit.cursor),
-                    highlights: if highlight {
+                    highlights: if wants_highlights {
                         highlights(&mut highlighter, &node)
                     } else {
                         Vec::new()
@@ -490,13 +490,13 @@ impl SearchService {
                 })
                 .collect::<Vec<Hit>>()
         };
-        let hits = if input.highlights {
+        let hits = if wants_highlights {
             // Highlighting analyses whole descriptions: CPU work, off the async threads.
-            tokio::task::spawn_blocking(move || to_hits(found, true))
+            tokio::task::spawn_blocking(to_hits)
                 .await
                 .map_err(|error| SearchError::Internal(error.to_string()))?
         } else {
-            to_hits(found, false)
+            to_hits()
         };
         Ok(SearchPage {
             hits,
@@ -589,24 +589,9 @@ impl SearchService {
         let profiles: Vec<SkillProfileId> = ids_of(keys, DocumentKind::SkillProfile);
         let organisations: Vec<OrganisationId> = ids_of(keys, DocumentKind::Organisation);
         let (offers, profiles, organisations) = tokio::try_join!(
-            async {
-                if offers.is_empty() {
-                    return Ok(HashMap::new());
-                }
-                self.store.offers_by_ids(reader, &offers).await
-            },
-            async {
-                if profiles.is_empty() {
-                    return Ok(HashMap::new());
-                }
-                self.store.profiles_by_ids(reader, &profiles).await
-            },
-            async {
-                if organisations.is_empty() {
-                    return Ok(HashMap::new());
-                }
-                self.store.organisations_by_ids(&organisations).await
-            },
+            self.store.offers_by_ids(reader, &offers),
+            self.store.profiles_by_ids(reader, &profiles),
+            self.store.organisations_by_ids(&organisations),
         )?;
         let mut records = HashMap::with_capacity(keys.len());
         for (id, offer) in offers {
