@@ -177,7 +177,7 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
                     http.concurrency,
                     http.max_requests_per_second,
                     http.fixed_rate_requests_per_second,
-                    if http.at_half_load() {
+                    if http.at_half_load {
                         "half of it"
                     } else {
                         "set by --http-rate"
@@ -236,7 +236,7 @@ fn targets(out: &mut String, size: &SizeReport) {
         );
     }
     // Only a run at half the maximum (the default rate) speaks to this target.
-    if let Some(http) = size.http.as_ref().filter(|http| http.at_half_load()) {
+    if let Some(http) = size.http.as_ref().filter(|http| http.at_half_load) {
         #[allow(clippy::cast_precision_loss)]
         let p99 = http.fixed_rate_latency.p99_us as f64 / 1000.0;
         target(
