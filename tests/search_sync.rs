@@ -198,7 +198,10 @@ async fn concurrent_writers_skip_no_log_entry() {
             assert_eq!(ready["index"]["appliedSeq"], ready["index"]["latestSeq"]);
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "index never caught up: {ready}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "index never caught up: {ready}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     std::sync::Arc::into_inner(server).unwrap().stop().await;

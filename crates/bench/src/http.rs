@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::Args;
 use crate::measure::{Latencies, LatencySummary};
 use crate::queries::Query;
+use crate::{Args, SEARCH, product_filter};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct HttpReport {
@@ -100,12 +100,16 @@ fn peak_memory_mb(pid: u32) -> f64 {
         .map_or(0.0, |kilobytes| kilobytes / 1024.0)
 }
 
-const SEARCH: &str = "query Bench($q: String!) { search(query: $q, first: 10) { totalCount edges { node { ... on Node { id } } } } }";
+/// The body of a benchmark query's request: the same document and variables (text and
+/// filters) as the in-process run, so that the HTTP cost is the only difference.
+fn search_body(query: &Query) -> Value {
+    json!({ "query": SEARCH, "variables": { "q": query.text, "filter": product_filter(query) } })
+}
 
-async fn search(client: &reqwest::Client, url: &str, text: &str) -> bool {
+async fn search(client: &reqwest::Client, url: &str, body: &Value) -> bool {
     let response = client
         .post(format!("{url}/graphql"))
-        .json(&json!({ "query": SEARCH, "variables": { "q": text } }))
+        .json(body)
         .send()
         .await;
     match response {
@@ -128,21 +132,20 @@ async fn max_throughput(
     let done = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let texts: Arc<Vec<String>> =
-        Arc::new(queries.iter().map(|query| query.text.clone()).collect());
+    let bodies: Arc<Vec<Value>> = Arc::new(queries.iter().map(search_body).collect());
     let workers: Vec<_> = (0..concurrency)
         .map(|worker| {
-            let (client, url, done, errors, texts) = (
+            let (client, url, done, errors, bodies) = (
                 client.clone(),
                 url.to_owned(),
                 Arc::clone(&done),
                 Arc::clone(&errors),
-                Arc::clone(&texts),
+                Arc::clone(&bodies),
             );
             tokio::spawn(async move {
                 let mut next = worker;
                 while Instant::now() < deadline {
-                    if search(&client, &url, &texts[next % texts.len()]).await {
+                    if search(&client, &url, &bodies[next % bodies.len()]).await {
                         done.fetch_add(1, Ordering::Relaxed);
                     } else {
                         errors.fetch_add(1, Ordering::Relaxed);
@@ -170,13 +173,13 @@ async fn fixed_rate(url: &str, queries: &[Query], rate: f64, seconds: u64) -> (L
     for number in 0..total {
         let due = begin + interval * u32::try_from(number).unwrap_or(u32::MAX);
         tokio::time::sleep_until(due).await;
-        let (client, url, text) = (
+        let (client, url, body) = (
             client.clone(),
             url.to_owned(),
-            queries[number % queries.len()].text.clone(),
+            search_body(&queries[number % queries.len()]),
         );
         tasks.push(tokio::spawn(async move {
-            let ok = search(&client, &url, &text).await;
+            let ok = search(&client, &url, &body).await;
             (due.elapsed(), ok)
         }));
     }

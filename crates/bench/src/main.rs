@@ -118,7 +118,7 @@ fn index_request(query: &Query, first: usize, today: i64) -> passerelle_index::S
     }
 }
 
-const SEARCH: &str = "query Bench($q: String!, $filter: SearchFilter) {
+pub(crate) const SEARCH: &str = "query Bench($q: String!, $filter: SearchFilter) {
   search(query: $q, filter: $filter, first: 10) { totalCount edges { node { ... on Node { id } } } }
 }";
 
@@ -141,7 +141,7 @@ pub(crate) const PASSERELLE: &str = "Passerelle (in-process)";
 pub(crate) const RAW_SAME_QUERY: &str = "raw tantivy (same query, TopDocs)";
 
 /// The filter the product's search gets for a query (the same as the baselines').
-fn product_filter(query: &Query) -> serde_json::Value {
+pub(crate) fn product_filter(query: &Query) -> serde_json::Value {
     let mut filter = serde_json::Map::new();
     if let Some(department) = &query.department {
         filter.insert("departments".into(), json!([department]));

@@ -41,7 +41,7 @@ pub use query::{Filter, MAX_QUERY_CHARS, MAX_QUERY_WORDS, Near, QueryPlan, Sort}
 pub use taxonomy::{Taxonomy, TaxonomySkill};
 
 use analysis::Analysers;
-use collector::{Collected, SearchCollector, Settings};
+use collector::{Collected, ColumnCache, SearchCollector, Settings};
 use document::Fields;
 use query::TextQuery;
 
@@ -180,6 +180,7 @@ struct Generation {
     reader: IndexReader,
     fields: Fields,
     checkpoint: Mutex<Option<Checkpoint>>,
+    columns: Arc<ColumnCache>,
 }
 
 impl std::fmt::Debug for Generation {
@@ -230,6 +231,7 @@ impl Generation {
             reader,
             fields,
             checkpoint: Mutex::new(checkpoint),
+            columns: Arc::default(),
         })
     }
 
@@ -266,6 +268,8 @@ impl Generation {
         prepared.set_payload(&checkpoint.to_payload());
         prepared.commit().map_err(tantivy_error(&self.path))?;
         self.reader.reload().map_err(tantivy_error(&self.path))?;
+        self.columns
+            .retain(self.reader.searcher().segment_readers());
         *lock(&self.checkpoint) = Some(checkpoint.clone());
         Ok(())
     }
@@ -625,6 +629,7 @@ impl SearchIndex {
     /// Runs a search. CPU work: call it from a blocking thread, not an async task.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
         let collector = SearchCollector {
+            columns: Arc::clone(&self.generation().columns),
             settings: Arc::new(Settings {
                 kinds: request.filter.kinds.clone(),
                 modalities: request.filter.modalities.clone(),

@@ -1722,6 +1722,43 @@ fn deletes_and_updates_take_effect() {
     assert_eq!(fixture.index.checkpoint(), Some(next));
 }
 
+/// The collector keeps each segment's columns between searches; a document updated after a
+/// search lives in a new segment, and the order and filters read its new values, not the
+/// cached columns of the segment it left.
+#[test]
+fn an_update_after_a_search_is_sorted_and_filtered_by_its_new_values() {
+    let fixture = fixture();
+    let before = fixture.find(&sorted(Sort::PriceAscending, offers_only()));
+    let cheapest = fixture_documents()
+        .into_iter()
+        .find(|document| name(document.key.id) == "rust-montpellier")
+        .unwrap();
+    assert_ne!(before.first(), Some(&"rust-montpellier"));
+    let changes = Changes {
+        upserts: vec![Document {
+            price_cents: Some(1),
+            ..cheapest
+        }],
+        deletes: Vec::new(),
+    };
+    let next = Checkpoint {
+        seq: CHECKPOINT_SEQ + 1,
+        ..checkpoint()
+    };
+    fixture.index.apply(&changes, &next).unwrap();
+    let after = fixture.find(&sorted(Sort::PriceAscending, offers_only()));
+    assert_eq!(after.first(), Some(&"rust-montpellier"));
+    assert_eq!(after.len(), before.len());
+    let at_most_one_euro = Filter {
+        max_price_cents: Some(100),
+        ..offers_only()
+    };
+    assert_eq!(
+        fixture.find(&sorted(Sort::PriceAscending, at_most_one_euro)),
+        ["rust-montpellier"]
+    );
+}
+
 /// Two versions of one record in one batch leave one document, the later version.
 #[test]
 fn the_later_of_two_versions_in_one_batch_wins() {

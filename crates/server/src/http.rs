@@ -244,10 +244,10 @@ async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     caller: Caller,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     via: Via,
 ) -> Response {
-    let inspection = graphql::inspect(&request, &state.cost_model);
+    let inspection = graphql::inspect(&mut request, &state.cost_model);
     let operation = inspection.operation_name.clone();
     let mut response = execute_inspected(state, headers, caller, request, inspection, via).await;
     if let Some(graphql) = response.extensions_mut().get_mut::<GraphqlRequest>() {

@@ -87,7 +87,9 @@ pub(crate) struct Inspection {
 /// Mutations rate-limited per address: each guesses a password or creates an account.
 const SIGN_IN_FIELDS: [&str; 2] = ["login", "register"];
 
-pub(crate) fn inspect(request: &Request, model: &CostModel) -> Inspection {
+/// What a request is and costs, read before it runs; the parsed document stays in `request`
+/// for the engine.
+pub(crate) fn inspect(request: &mut Request, model: &CostModel) -> Inspection {
     let mut inspection = Inspection {
         operation_name: request.operation_name.clone(),
         holds_mutation: false,
@@ -144,6 +146,9 @@ pub(crate) fn inspect(request: &Request, model: &CostModel) -> Inspection {
             ));
         }
     }
+    // The engine takes the parsed document rather than parsing the text again (parsing was
+    // about a twentieth of a small search request's CPU time).
+    request.set_parsed_query(document);
     inspection
 }
 
