@@ -101,7 +101,6 @@ pub(crate) struct SearchCollector {
 }
 
 /// The fast-field columns a search reads, opened for one segment.
-#[derive(Clone)]
 pub(crate) struct SegmentColumns {
     kind: Column<u64>,
     id_high: Column<u64>,
@@ -194,17 +193,7 @@ fn wanted_ordinals(column: Option<&StrColumn>, wanted: &[String]) -> tantivy::Re
 
 pub(crate) struct SegmentSearch {
     settings: Arc<Settings>,
-    kind: Column<u64>,
-    id_high: Column<u64>,
-    id_low: Column<u64>,
-    modality: Option<StrColumn>,
-    departments: Option<StrColumn>,
-    skills: Option<StrColumn>,
-    points: Option<Column<u64>>,
-    price: Option<Column<u64>>,
-    starts: Option<Column<i64>>,
-    available_from: Option<Column<i64>>,
-    sort_time: Option<Column<i64>>,
+    columns: Arc<SegmentColumns>,
     wanted_modalities: HashSet<u64>,
     wanted_departments: HashSet<u64>,
     total: u64,
@@ -224,24 +213,14 @@ impl Collector for SearchCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentSearch> {
-        let columns = SegmentColumns::clone(&*self.columns.columns(reader)?);
+        let columns = self.columns.columns(reader)?;
         let wanted_modalities =
             wanted_ordinals(columns.modality.as_ref(), &self.settings.modalities)?;
         let wanted_departments =
             wanted_ordinals(columns.departments.as_ref(), &self.settings.departments)?;
         Ok(SegmentSearch {
             settings: Arc::clone(&self.settings),
-            kind: columns.kind,
-            id_high: columns.id_high,
-            id_low: columns.id_low,
-            skills: columns.skills,
-            points: columns.points,
-            price: columns.price,
-            starts: columns.starts,
-            available_from: columns.available_from,
-            sort_time: columns.sort_time,
-            modality: columns.modality,
-            departments: columns.departments,
+            columns,
             wanted_modalities,
             wanted_departments,
             total: 0,
@@ -287,7 +266,7 @@ impl Collector for SearchCollector {
 impl SegmentSearch {
     /// The smallest distance from the centre to one of the document's points.
     fn distance(&self, doc: DocId, near: &Near) -> Option<f64> {
-        self.points.as_ref().and_then(|points| {
+        self.columns.points.as_ref().and_then(|points| {
             points
                 .values_for_doc(doc)
                 .map(|packed| near.centre.distance_km(Point::unpack(packed)))
@@ -307,25 +286,30 @@ impl SegmentSearch {
         match settings.sort {
             Sort::Relevance => f64::from(score),
             Sort::Newest => self
+                .columns
                 .sort_time
                 .as_ref()
                 .and_then(|column| column.first(doc))
                 .map_or(f64::NEG_INFINITY, |time| time as f64),
             Sort::PriceAscending => self
+                .columns
                 .price
                 .as_ref()
                 .and_then(|column| column.first(doc))
                 .map_or(f64::NEG_INFINITY, |price| -(price as f64)),
             Sort::StartDate => {
                 let day = match kind {
-                    Some(DocumentKind::TrainingOffer) => self.starts.as_ref().and_then(|column| {
-                        column
-                            .values_for_doc(doc)
-                            .filter(|start| *start >= settings.today)
-                            .min()
-                    }),
+                    Some(DocumentKind::TrainingOffer) => {
+                        self.columns.starts.as_ref().and_then(|column| {
+                            column
+                                .values_for_doc(doc)
+                                .filter(|start| *start >= settings.today)
+                                .min()
+                        })
+                    }
                     Some(DocumentKind::SkillProfile) => Some(
-                        self.available_from
+                        self.columns
+                            .available_from
                             .as_ref()
                             .and_then(|column| column.first(doc))
                             .map_or(settings.today, |day| day.max(settings.today)),
@@ -360,7 +344,12 @@ impl SegmentCollector for SegmentSearch {
         let needs_kind =
             settings.facets || !settings.kinds.is_empty() || settings.sort == Sort::StartDate;
         let known_kind = if needs_kind {
-            let Some(kind) = self.kind.first(doc).and_then(DocumentKind::from_code) else {
+            let Some(kind) = self
+                .columns
+                .kind
+                .first(doc)
+                .and_then(DocumentKind::from_code)
+            else {
                 return;
             };
             Some(kind)
@@ -372,14 +361,16 @@ impl SegmentCollector for SegmentSearch {
         let modality_ok = passes(
             &self.wanted_modalities,
             !settings.modalities.is_empty(),
-            self.modality
+            self.columns
+                .modality
                 .iter()
                 .flat_map(|column| column.term_ords(doc)),
         );
         let department_ok = passes(
             &self.wanted_departments,
             !settings.departments.is_empty(),
-            self.departments
+            self.columns
+                .departments
                 .iter()
                 .flat_map(|column| column.term_ords(doc)),
         );
@@ -392,7 +383,7 @@ impl SegmentCollector for SegmentSearch {
             }
             if kind_ok
                 && department_ok
-                && let Some(column) = &self.modality
+                && let Some(column) = &self.columns.modality
             {
                 for ordinal in column.term_ords(doc) {
                     *self.modality_counts.entry(ordinal).or_default() += 1;
@@ -400,7 +391,7 @@ impl SegmentCollector for SegmentSearch {
             }
             if kind_ok
                 && modality_ok
-                && let Some(column) = &self.departments
+                && let Some(column) = &self.columns.departments
             {
                 for ordinal in column.term_ords(doc) {
                     *self.department_counts.entry(ordinal).or_default() += 1;
@@ -412,7 +403,7 @@ impl SegmentCollector for SegmentSearch {
         }
         self.total += 1;
         if settings.facets
-            && let Some(column) = &self.skills
+            && let Some(column) = &self.columns.skills
         {
             for ordinal in column.term_ords(doc) {
                 *self.skill_counts.entry(ordinal).or_default() += 1;
@@ -435,8 +426,8 @@ impl SegmentCollector for SegmentSearch {
         {
             return;
         }
-        let id = (u128::from(self.id_high.first(doc).unwrap_or(0)) << 64)
-            | u128::from(self.id_low.first(doc).unwrap_or(0));
+        let id = (u128::from(self.columns.id_high.first(doc).unwrap_or(0)) << 64)
+            | u128::from(self.columns.id_low.first(doc).unwrap_or(0));
         let position = Cursor { key, id };
         if let Some(after) = settings.after
             && after.rank(position) != Ordering::Less
@@ -445,7 +436,12 @@ impl SegmentCollector for SegmentSearch {
         }
         let kind = match known_kind {
             Some(kind) => kind,
-            None => match self.kind.first(doc).and_then(DocumentKind::from_code) {
+            None => match self
+                .columns
+                .kind
+                .first(doc)
+                .and_then(DocumentKind::from_code)
+            {
                 Some(kind) => kind,
                 None => return,
             },
@@ -478,9 +474,9 @@ impl SegmentCollector for SegmentSearch {
             counts: Counts {
                 total: self.total,
                 kinds: self.kinds,
-                modalities: names(self.modality.as_ref(), self.modality_counts),
-                departments: names(self.departments.as_ref(), self.department_counts),
-                skills: names(self.skills.as_ref(), self.skill_counts),
+                modalities: names(self.columns.modality.as_ref(), self.modality_counts),
+                departments: names(self.columns.departments.as_ref(), self.department_counts),
+                skills: names(self.columns.skills.as_ref(), self.skill_counts),
             },
             top: self.top.into_vec(),
         }
