@@ -263,12 +263,13 @@ impl Store {
     /// the benchmark); with them it looks the ids up. Run at start-up on a SQLite database that
     /// has none, and after bulk writes on both engines; `analysis_limit` keeps it to
     /// milliseconds on large tables (when they are in the page cache).
+    ///
     /// A SQLite connection reads the statistics only when it loads the schema, so the pool's
     /// other connections would keep planning with the old ones (after the benchmark's import,
     /// half of its runs had an in-process search p99 of about 30 ms instead of 9, as if some
-    /// pages were read by connections still planning with an empty catalogue's statistics). Creating and dropping a table changes the schema, which makes every
-    /// connection, in this process or another, reload it with the new statistics before its
-    /// next statement.
+    /// pages were read by connections still planning with an empty catalogue's statistics).
+    /// Creating and dropping a table changes the schema, which makes every connection, in
+    /// this process or another, reload it with the new statistics before its next statement.
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
         let statement = match self.engine {
             // One batch: the limit is a setting of the connection that runs the ANALYZE.
