@@ -26,6 +26,8 @@ pub struct HttpReport {
     /// target is about) rather than set by `--http-rate`.
     pub at_half_load: bool,
     pub fixed_rate_latency: LatencySummary,
+    /// How long after it was due the load generator sent each request (part of its latency).
+    pub send_lateness: LatencySummary,
     pub errors: u64,
     pub peak_memory_mb: f64,
     pub publish_to_searchable: LatencySummary,
@@ -162,27 +164,46 @@ async fn max_throughput(
     (rate, errors.load(Ordering::Relaxed))
 }
 
-/// Latencies at `rate` requests a second, each counted from when it was due.
+/// Latencies at `rate` requests a second, each counted from when it was due, and how late
+/// the load generator itself sent each one.
+///
+/// The requests are paced by an OS thread of their own: tokio's timer fires on whole
+/// milliseconds, so paced by it each request left up to a millisecond after it was due and
+/// that delay, counted in its latency as coordinated omission wants, was the generator's,
+/// not the server's. `thread::sleep` wakes within tens of microseconds.
 async fn fixed_rate(
     url: &str,
     bodies: &Arc<Vec<Value>>,
     rate: f64,
     seconds: u64,
-) -> (Latencies, u64) {
+) -> Result<(Latencies, Latencies, u64), String> {
     let client = reqwest::Client::new();
     let total = (rate * seconds as f64) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
-    let begin = tokio::time::Instant::now();
-    let mut tasks = Vec::with_capacity(total);
-    for number in 0..total {
-        let due = begin + interval * u32::try_from(number).unwrap_or(u32::MAX);
-        tokio::time::sleep_until(due).await;
-        let (client, url, bodies) = (client.clone(), url.to_owned(), Arc::clone(bodies));
-        tasks.push(tokio::spawn(async move {
-            let ok = search(&client, &url, &bodies[number % bodies.len()]).await;
-            (due.elapsed(), ok)
-        }));
-    }
+    let runtime = tokio::runtime::Handle::current();
+    let (url, bodies) = (url.to_owned(), Arc::clone(bodies));
+    let pacer = std::thread::spawn(move || {
+        let begin = Instant::now();
+        let mut tasks = Vec::with_capacity(total);
+        let mut late = Latencies::default();
+        for number in 0..total {
+            let due = begin + interval * u32::try_from(number).unwrap_or(u32::MAX);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            late.record(due.elapsed());
+            let (client, url, bodies) = (client.clone(), url.clone(), Arc::clone(&bodies));
+            tasks.push(runtime.spawn(async move {
+                let ok = search(&client, &url, &bodies[number % bodies.len()]).await;
+                (due.elapsed(), ok)
+            }));
+        }
+        (tasks, late)
+    });
+    let (tasks, late) = tokio::task::spawn_blocking(move || pacer.join())
+        .await
+        .map_err(|error| error.to_string())?
+        .map_err(|_| "the pacing thread panicked".to_owned())?;
     let mut latencies = Latencies::default();
     let mut errors = 0;
     for task in tasks {
@@ -191,7 +212,7 @@ async fn fixed_rate(
             errors += u64::from(!ok);
         }
     }
-    (latencies, errors)
+    Ok((latencies, late, errors))
 }
 
 async fn graphql(
@@ -341,7 +362,8 @@ pub async fn measure(
     let (max_rate, max_errors) =
         max_throughput(&server.url, &bodies, concurrency, args.http_seconds).await;
     let rate = args.http_rate.unwrap_or(max_rate / 2.0).max(1.0);
-    let (latencies, rate_errors) = fixed_rate(&server.url, &bodies, rate, args.http_seconds).await;
+    let (latencies, lateness, rate_errors) =
+        fixed_rate(&server.url, &bodies, rate, args.http_seconds).await?;
     let publish = publish_to_searchable(&server.url, 30).await?;
     let peak_memory_mb = peak_memory_mb(server.child.id());
     Ok(HttpReport {
@@ -351,6 +373,7 @@ pub async fn measure(
         fixed_rate_requests_per_second: rate,
         at_half_load: args.http_rate.is_none(),
         fixed_rate_latency: latencies.summary(),
+        send_lateness: lateness.summary(),
         errors: max_errors + rate_errors,
         peak_memory_mb,
         publish_to_searchable: publish.summary(),

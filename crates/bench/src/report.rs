@@ -172,7 +172,7 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
             Some(http) => {
                 let _ = writeln!(
                     out,
-                    "\nOver HTTP (`passerelle serve` as its own process): start-up with the existing index {:.2} s; {} clients: {:.0} requests/s at most; at {:.0} requests/s ({}): p50 {} ms, p99 {} ms, p99.9 {} ms (from when each request was due); {} errors; peak memory {:.0} MB; publish to searchable: p50 {} ms, p99 {} ms.",
+                    "\nOver HTTP (`passerelle serve` as its own process): start-up with the existing index {:.2} s; {} clients: {:.0} requests/s at most; at {:.0} requests/s ({}): p50 {} ms, p99 {} ms, p99.9 {} ms (from when each request was due; the load generator sent them p50 {} ms, p99 {} ms late); {} errors; peak memory {:.0} MB; publish to searchable: p50 {} ms, p99 {} ms.",
                     http.startup_seconds,
                     http.concurrency,
                     http.max_requests_per_second,
@@ -185,6 +185,8 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
                     millis(http.fixed_rate_latency.p50_us),
                     millis(http.fixed_rate_latency.p99_us),
                     millis(http.fixed_rate_latency.p999_us),
+                    millis(http.send_lateness.p50_us),
+                    millis(http.send_lateness.p99_us),
                     http.errors,
                     http.peak_memory_mb,
                     millis(http.publish_to_searchable.p50_us),
