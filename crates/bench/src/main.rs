@@ -35,16 +35,16 @@ use crate::report::{Quality, SizeReport, SystemReport};
 )]
 struct Args {
     /// Corpus sizes (documents), comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "10000")]
+    #[arg(long, value_delimiter = ',', default_value = "10000", value_parser = at_least::<100>)]
     sizes: Vec<usize>,
     /// Seed of the corpus and the query set.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
     /// Queries in the query set.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = at_least::<1>)]
     queries: usize,
     /// Times the query set is run for latencies (after one warm-up run).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = at_least::<1>)]
     rounds: usize,
     /// A PostgreSQL server for the full-text baseline (a scratch database is created there).
     #[arg(long, env = "BENCH_POSTGRES_URL")]
@@ -56,7 +56,7 @@ struct Args {
     #[arg(long)]
     server: Option<PathBuf>,
     /// Seconds of load for each HTTP measurement.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     http_seconds: u64,
     /// The systems to measure (all by default); import, statements per request and start-up
     /// are always measured.
@@ -71,6 +71,18 @@ struct Args {
     /// profiling `passerelle serve` on it afterwards.
     #[arg(long)]
     keep: bool,
+}
+
+/// A count of at least `MIN`: fewer documents than that split into no offers or profiles
+/// (none at all underflowed), and no query or round measures nothing.
+fn at_least<const MIN: usize>(text: &str) -> Result<usize, String> {
+    let count: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    if count < MIN {
+        return Err(format!("give at least {MIN}"));
+    }
+    Ok(count)
 }
 
 /// The systems a run can measure.
@@ -690,4 +702,31 @@ async fn main() -> std::process::ExitCode {
         }
     }
     std::process::ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Args;
+
+    /// A size of 0 used to underflow the corpus split and run out of memory; counts too small
+    /// to measure anything are refused with the option's name.
+    #[test]
+    fn counts_too_small_to_measure_are_refused() {
+        for arguments in [
+            &["bench", "--sizes", "10000,0"][..],
+            &["bench", "--sizes", "99"],
+            &["bench", "--queries", "0"],
+            &["bench", "--rounds", "0"],
+            &["bench", "--http-seconds", "0"],
+        ] {
+            let error = Args::try_parse_from(arguments).unwrap_err().to_string();
+            assert!(error.contains(arguments[1]), "{arguments:?}: {error}");
+        }
+        let args =
+            Args::try_parse_from(["bench", "--sizes", "100,1000000", "--rounds", "1"]).unwrap();
+        assert_eq!(args.sizes, [100, 1_000_000]);
+        assert_eq!(args.rounds, 1);
+    }
 }
