@@ -8,10 +8,12 @@
 //! without accents must reach the same stem as the accented text, which would not happen if
 //! the stemmer saw "sécurité" in one case and "securite" in the other.
 
+use std::collections::HashMap;
+
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Folded words, not stemmed: the form typo tolerance and prefixes work on.
@@ -48,20 +50,125 @@ fn folded() -> TextAnalyzer {
         .build()
 }
 
-fn stemmed(language: Language) -> TextAnalyzer {
+fn stemmed(language: TextLanguage) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(language))
+        .filter(CachedStemmer(language))
         .build()
 }
 
 pub(crate) fn register(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(FOLDED, folded());
-    tokenizers.register(FRENCH, stemmed(Language::French));
-    tokenizers.register(ENGLISH, stemmed(Language::English));
+    tokenizers.register(FRENCH, stemmed(TextLanguage::French));
+    tokenizers.register(ENGLISH, stemmed(TextLanguage::English));
+}
+
+/// Words whose stems one analyser remembers; past this, it forgets them all and starts again
+/// (a few hundred kilobytes; a text's words are mostly among its language's most frequent).
+const REMEMBERED_STEMS: usize = 20_000;
+
+/// The Snowball stemmer of tantivy's `Stemmer` filter, with the stems of the words already
+/// seen remembered. Stemming was over a quarter of the indexing thread's time in a 1M-offer
+/// import (profiled in the benchmark) although most words recur: each document repeats the
+/// common words of its language, and its title and skills are stemmed in two fields.
+#[derive(Debug, Clone, Copy)]
+struct CachedStemmer(TextLanguage);
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter {
+            inner: tokenizer,
+            stems: Stems::new(self.0),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedStemmerFilter<T> {
+    inner: T,
+    stems: Stems,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stems: &mut self.stems,
+        }
+    }
+}
+
+struct CachedStemmerStream<'a, T> {
+    tail: T,
+    stems: &'a mut Stems,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        self.stems.stem_in_place(&mut self.tail.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// One analyser's stemmer and the stems it remembers.
+struct Stems {
+    stemmer: frostem::Stemmer,
+    language: TextLanguage,
+    known: HashMap<String, String>,
+}
+
+impl Stems {
+    fn new(language: TextLanguage) -> Self {
+        let algorithm = match language {
+            TextLanguage::French => frostem::Algorithm::French,
+            TextLanguage::English => frostem::Algorithm::English,
+        };
+        Self {
+            stemmer: frostem::Stemmer::new(algorithm),
+            language,
+            known: HashMap::new(),
+        }
+    }
+
+    fn stem_in_place(&mut self, word: &mut String) {
+        if let Some(stem) = self.known.get(word.as_str()) {
+            word.clone_from(stem);
+            return;
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        if self.known.len() >= REMEMBERED_STEMS {
+            self.known.clear();
+        }
+        self.known
+            .insert(std::mem::replace(word, stem.clone()), stem);
+    }
+}
+
+/// A copy starts with nothing remembered: tantivy clones the registered analyser for every
+/// segment it writes and every field, and copying a full cache each time would cost more than
+/// it saves.
+impl Clone for Stems {
+    fn clone(&self) -> Self {
+        Self::new(self.language)
+    }
 }
 
 /// The analysers outside an index: for queries and highlights.
@@ -90,8 +197,8 @@ impl Analysers {
     pub(crate) fn new() -> Self {
         Self {
             folded: folded(),
-            french: stemmed(Language::French),
-            english: stemmed(Language::English),
+            french: stemmed(TextLanguage::French),
+            english: stemmed(TextLanguage::English),
         }
     }
 
@@ -218,6 +325,46 @@ mod tests {
             analysers.stem("trainings", TextLanguage::English),
             analysers.stem("training", TextLanguage::English)
         );
+    }
+
+    /// The remembered stems are the stemmer's: the same tokens as tantivy's own `Stemmer`
+    /// filter, for words seen for the first time, seen again, and seen again after the
+    /// analyser has forgotten what it remembered.
+    #[test]
+    fn remembered_stems_are_the_stemmers_own() {
+        use tantivy::tokenizer::{Language, Stemmer};
+        let text = "Les développeurs développent des formations ; developers develop trainings. \
+                    Développeurs, formations, trainings !";
+        for (language, tantivys) in [
+            (TextLanguage::French, Language::French),
+            (TextLanguage::English, Language::English),
+        ] {
+            let tokens = |analyser: &mut TextAnalyzer, text: &str| {
+                let mut stream = analyser.token_stream(text);
+                let mut tokens = Vec::new();
+                while stream.advance() {
+                    tokens.push(stream.token().text.clone());
+                }
+                tokens
+            };
+            let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(LONGEST_WORD))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .filter(Stemmer::new(tantivys))
+                .build();
+            let expected = tokens(&mut reference, text);
+            let mut cached = stemmed(language);
+            assert_eq!(tokens(&mut cached, text), expected, "first time");
+            assert_eq!(tokens(&mut cached, text), expected, "remembered");
+            // Enough distinct words to make it forget, then the text again.
+            let many: String = (0..REMEMBERED_STEMS + 10)
+                .map(|number| format!("mot{number}s "))
+                .collect();
+            let forgotten = tokens(&mut cached, &many);
+            assert_eq!(forgotten, tokens(&mut reference, &many));
+            assert_eq!(tokens(&mut cached, text), expected, "after forgetting");
+        }
     }
 
     #[test]
