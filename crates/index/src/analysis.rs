@@ -66,8 +66,9 @@ pub(crate) fn register(index: &Index) {
     tokenizers.register(ENGLISH, stemmed(TextLanguage::English));
 }
 
-/// Words whose stems one analyser remembers; past this, it forgets them all and starts again
-/// (a few hundred kilobytes; a text's words are mostly among its language's most frequent).
+/// Words whose stems one analyser remembers; past this, it forgets them all and starts again.
+/// At most about 2 MB per analyser (a segment being written has one per stemmed field, six),
+/// and most of a text's words are among its language's most frequent, so it rarely fills.
 const REMEMBERED_STEMS: usize = 20_000;
 
 /// The Snowball stemmer of tantivy's `Stemmer` filter, with the stems of the words already
