@@ -305,9 +305,15 @@ fn system(
     } else {
         1_000_000.0 / summary.mean_us as f64
     };
+    let kinds: Vec<queries::QueryKind> = queries.iter().map(|query| query.kind).collect();
     SystemReport {
         name: name.to_owned(),
         latency: summary,
+        latency_by_kind: latencies
+            .grouped_by(&kinds)
+            .into_iter()
+            .map(|(kind, latencies)| (kind, latencies.summary()))
+            .collect(),
         sequential_queries_per_second: throughput,
         quality: judgements.quality(queries, answers),
     }

@@ -35,6 +35,26 @@ impl Latencies {
         sorted[rank - 1]
     }
 
+    /// Latencies recorded round after round over the same `keys` (one per query, in order),
+    /// grouped by key: how each kind of query fares.
+    pub fn grouped_by<K: Ord + Copy>(
+        &self,
+        keys: &[K],
+    ) -> std::collections::BTreeMap<K, Latencies> {
+        let mut groups = std::collections::BTreeMap::<K, Latencies>::new();
+        if keys.is_empty() {
+            return groups;
+        }
+        for (position, latency) in self.0.iter().enumerate() {
+            groups
+                .entry(keys[position % keys.len()])
+                .or_default()
+                .0
+                .push(*latency);
+        }
+        groups
+    }
+
     pub fn summary(&self) -> LatencySummary {
         let mut sorted = self.0.clone();
         sorted.sort_unstable();
@@ -134,6 +154,19 @@ mod tests {
     fn reciprocal_rank_counts_the_first_good_answer() {
         assert_eq!(reciprocal_rank_at(10, &[0, 1, 2, 3]), 1.0 / 3.0);
         assert_eq!(reciprocal_rank_at(2, &[0, 1, 2]), 0.0);
+    }
+
+    #[test]
+    fn latencies_of_several_rounds_are_grouped_by_their_query() {
+        let mut latencies = Latencies::default();
+        for round in 0..3u64 {
+            for query in 0..3u64 {
+                latencies.record(Duration::from_micros(100 * query + round));
+            }
+        }
+        let groups = latencies.grouped_by(&['a', 'b', 'a']);
+        assert_eq!(groups[&'a'].0, vec![0, 200, 1, 201, 2, 202]);
+        assert_eq!(groups[&'b'].0, vec![100, 101, 102]);
     }
 
     #[test]

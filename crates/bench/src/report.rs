@@ -19,6 +19,7 @@ pub struct Quality {
 pub struct SystemReport {
     pub name: String,
     pub latency: LatencySummary,
+    pub latency_by_kind: BTreeMap<QueryKind, LatencySummary>,
     pub sequential_queries_per_second: f64,
     pub quality: Quality,
 }
@@ -76,6 +77,30 @@ fn millis(micros: u64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let value = micros as f64 / 1000.0;
     format!("{value:.2}")
+}
+
+/// p50 and p99 of each system for each kind of query: where the tails come from.
+fn latency_by_kind(out: &mut String, systems: &[SystemReport]) {
+    let Some(first) = systems.first() else {
+        return;
+    };
+    let kinds: Vec<QueryKind> = first.latency_by_kind.keys().copied().collect();
+    let _ = writeln!(out, "\np50 / p99 in milliseconds by kind of query:\n");
+    let header: Vec<String> = kinds.iter().map(|kind| format!("{kind:?}")).collect();
+    let _ = writeln!(out, "| system | {} |", header.join(" | "));
+    let _ = writeln!(out, "| --- |{}", " ---: |".repeat(kinds.len()));
+    for system in systems {
+        let cells: Vec<String> = kinds
+            .iter()
+            .map(|kind| {
+                system.latency_by_kind.get(kind).map_or_else(
+                    || "-".to_owned(),
+                    |latency| format!("{} / {}", millis(latency.p50_us), millis(latency.p99_us)),
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", system.name, cells.join(" | "));
+    }
 }
 
 fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
@@ -141,6 +166,7 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
                 kinds.join(", ")
             );
         }
+        latency_by_kind(&mut out, &size.systems);
         let import = &size.import;
         let _ = writeln!(
             out,
