@@ -3,6 +3,7 @@
 //! rate (measured from when each request was due, so a stalled server cannot hide its queue:
 //! coordinated omission), peak memory, and the time from publishing an offer to finding it.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::measure::{Latencies, LatencySummary};
-use crate::queries::Query;
+use crate::queries::{Query, QueryKind};
 use crate::{Args, SEARCH, product_filter};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -26,6 +27,9 @@ pub struct HttpReport {
     /// target is about) rather than set by `--http-rate`.
     pub at_half_load: bool,
     pub fixed_rate_latency: LatencySummary,
+    /// The same latencies by kind of query: whether the tail is the costliest searches or
+    /// waiting behind them.
+    pub fixed_rate_latency_by_kind: BTreeMap<QueryKind, LatencySummary>,
     /// How long after it was due the load generator sent each request (part of its latency).
     pub send_lateness: LatencySummary,
     pub errors: u64,
@@ -206,11 +210,11 @@ async fn fixed_rate(
         .map_err(|_| "the pacing thread panicked".to_owned())?;
     let mut latencies = Latencies::default();
     let mut errors = 0;
+    // Every request's latency, in the order they were sent (grouped by query afterwards).
     for task in tasks {
-        if let Ok((elapsed, ok)) = task.await {
-            latencies.record(elapsed);
-            errors += u64::from(!ok);
-        }
+        let (elapsed, ok) = task.await.map_err(|error| error.to_string())?;
+        latencies.record(elapsed);
+        errors += u64::from(!ok);
     }
     Ok((latencies, late, errors))
 }
@@ -364,6 +368,8 @@ pub async fn measure(
     let rate = args.http_rate.unwrap_or(max_rate / 2.0).max(1.0);
     let (latencies, lateness, rate_errors) =
         fixed_rate(&server.url, &bodies, rate, args.http_seconds).await?;
+    // The fixed-rate requests cycle through the queries in order, as their latencies do.
+    let kinds: Vec<QueryKind> = queries.iter().map(|query| query.kind).collect();
     let publish = publish_to_searchable(&server.url, 30).await?;
     let peak_memory_mb = peak_memory_mb(server.child.id());
     Ok(HttpReport {
@@ -373,6 +379,11 @@ pub async fn measure(
         fixed_rate_requests_per_second: rate,
         at_half_load: args.http_rate.is_none(),
         fixed_rate_latency: latencies.summary(),
+        fixed_rate_latency_by_kind: latencies
+            .grouped_by(&kinds)
+            .into_iter()
+            .map(|(kind, latencies)| (kind, latencies.summary()))
+            .collect(),
         send_lateness: lateness.summary(),
         errors: max_errors + rate_errors,
         peak_memory_mb,

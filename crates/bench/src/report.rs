@@ -218,6 +218,22 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
                     millis(http.publish_to_searchable.p50_us),
                     millis(http.publish_to_searchable.p99_us)
                 );
+                let kinds: Vec<String> = http
+                    .fixed_rate_latency_by_kind
+                    .iter()
+                    .map(|(kind, latency)| {
+                        format!(
+                            "{kind:?} {} / {}",
+                            millis(latency.p50_us),
+                            millis(latency.p99_us)
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "\nOver HTTP at that rate, p50 / p99 in milliseconds by kind of query: {}.",
+                    kinds.join(", ")
+                );
             }
             None => {
                 let _ = writeln!(
