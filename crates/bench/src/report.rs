@@ -238,7 +238,7 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
             None => {
                 let _ = writeln!(
                     out,
-                    "\nOver HTTP: not measured (no server binary; run `cargo build --release` first)."
+                    "\nOver HTTP: not measured (not asked for with `--systems`, or no server binary: run `cargo build --release` first; the run's log says which)."
                 );
             }
         }
