@@ -379,11 +379,7 @@ pub async fn measure(
         fixed_rate_requests_per_second: rate,
         at_half_load: args.http_rate.is_none(),
         fixed_rate_latency: latencies.summary(),
-        fixed_rate_latency_by_kind: latencies
-            .grouped_by(&kinds)
-            .into_iter()
-            .map(|(kind, latencies)| (kind, latencies.summary()))
-            .collect(),
+        fixed_rate_latency_by_kind: latencies.summaries_by(&kinds),
         send_lateness: lateness.summary(),
         errors: max_errors + rate_errors,
         peak_memory_mb,

@@ -309,11 +309,7 @@ fn system(
     SystemReport {
         name: name.to_owned(),
         latency: summary,
-        latency_by_kind: latencies
-            .grouped_by(&kinds)
-            .into_iter()
-            .map(|(kind, latencies)| (kind, latencies.summary()))
-            .collect(),
+        latency_by_kind: latencies.summaries_by(&kinds),
         sequential_queries_per_second: throughput,
         quality: judgements.quality(queries, answers),
     }

@@ -55,6 +55,17 @@ impl Latencies {
         groups
     }
 
+    /// [`Self::summary`] of each group of [`Self::grouped_by`].
+    pub fn summaries_by<K: Ord + Copy>(
+        &self,
+        keys: &[K],
+    ) -> std::collections::BTreeMap<K, LatencySummary> {
+        self.grouped_by(keys)
+            .into_iter()
+            .map(|(key, latencies)| (key, latencies.summary()))
+            .collect()
+    }
+
     pub fn summary(&self) -> LatencySummary {
         let mut sorted = self.0.clone();
         sorted.sort_unstable();
