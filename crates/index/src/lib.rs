@@ -26,12 +26,12 @@ mod taxonomy;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use analysis::TextLanguage;
 pub use collector::Cursor;
@@ -192,6 +192,26 @@ impl std::fmt::Debug for Generation {
     }
 }
 
+/// The threads that search an index's segments, one per core, shared by every index of the
+/// process. Searching a request's segments side by side uses a core the other requests left
+/// idle: on 2 cores at half of the maximum load, over HTTP at 100k documents, p50 went from
+/// 3.8-4.9 ms to 2.8-3.0 ms and p99 from 14.8-20.8 ms to 10.5-11.7 ms (README, benchmark).
+fn search_executor() -> Executor {
+    static EXECUTOR: OnceLock<Executor> = OnceLock::new();
+    EXECUTOR
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            if cores < 2 {
+                return Executor::single_thread();
+            }
+            Executor::multi_thread(cores, "search-").unwrap_or_else(|error| {
+                tracing::warn!(%error, "no search threads, searching on the caller's thread");
+                Executor::single_thread()
+            })
+        })
+        .clone()
+}
+
 impl Generation {
     fn create(path: &Path, name: &str) -> Result<Self, IndexError> {
         std::fs::create_dir_all(path).map_err(folder_error(path))?;
@@ -214,7 +234,8 @@ impl Generation {
         Self::ready(path, name, index)
     }
 
-    fn ready(path: &Path, name: &str, index: Index) -> Result<Self, IndexError> {
+    fn ready(path: &Path, name: &str, mut index: Index) -> Result<Self, IndexError> {
+        index.set_executor(search_executor());
         analysis::register(&index);
         let fields = Fields::from_schema(&index.schema()).map_err(tantivy_error(path))?;
         let reader = index
