@@ -268,8 +268,26 @@ pub(crate) fn allowed_typos(word: &str) -> u8 {
     }
 }
 
+/// Whether `word` is what `typed` may stand for with at most `typos` typos, a typo on the
+/// first letter counting as two (as Meilisearch counts them): people seldom get a word's first
+/// letter wrong, and a word starting with another letter is more often another word. It is
+/// also what keeps finding typo variants cheap: with the first letter fixed, only the words
+/// starting with it are walked (see `typo_variants` in `query.rs`). Used by highlighting to
+/// find the words a typo matched, so that it marks what the search found.
+pub(crate) fn is_typo_of(typed: &str, word: &str, typos: u8) -> bool {
+    if typos == 0 {
+        return false;
+    }
+    if typed.chars().next() == word.chars().next() {
+        within_edits(typed, word, typos)
+    } else {
+        // The first letter's edit, counted as two, leaves `typos - 2` for the others.
+        typos >= 2 && within_edits(typed, word, 1 + (typos - 2))
+    }
+}
+
 /// Damerau-Levenshtein distance (adjacent transpositions count as one edit), cut off at
-/// `limit + 1`; used by highlighting to find the words a fuzzy query matched.
+/// `limit + 1`.
 pub(crate) fn within_edits(left: &str, right: &str, limit: u8) -> bool {
     let left: Vec<char> = left.chars().collect();
     let right: Vec<char> = right.chars().collect();
@@ -381,5 +399,20 @@ mod tests {
         assert!(within_edits("montpelier", "montpellier", 1));
         assert!(!within_edits("java", "rust", 2));
         assert!(within_edits("kubernets", "kubernetes", 1));
+    }
+
+    #[test]
+    fn a_typo_on_the_first_letter_counts_as_two() {
+        // One typo allowed: anywhere but on the first letter.
+        assert!(is_typo_of("dokcer", "docker", 1));
+        assert!(!is_typo_of("focker", "docker", 1));
+        // Two allowed: a first-letter typo alone, or two typos further on.
+        assert!(is_typo_of("lubernetes", "kubernetes", 2));
+        assert!(is_typo_of("ubernetes", "kubernetes", 2));
+        assert!(is_typo_of("ukbernetes", "kubernetes", 2));
+        assert!(is_typo_of("kubarnetis", "kubernetes", 2));
+        assert!(!is_typo_of("lubarnetes", "kubernetes", 2));
+        assert!(!is_typo_of("formation", "information", 2));
+        assert!(!is_typo_of("rust", "rest", 0));
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::analysis::{Analysers, TextLanguage, Word, within_edits};
+use crate::analysis::{Analysers, TextLanguage, Word, is_typo_of};
 use crate::query::QueryPlan;
 
 /// Marks query matches in texts.
@@ -74,7 +74,7 @@ impl Highlighter {
                 || query.stems[0] == stems[0]
                 || query.stems[1] == stems[1]
                 || (query.prefix && word.folded.starts_with(&query.folded))
-                || (query.typos > 0 && within_edits(&query.folded, &word.folded, query.typos))
+                || is_typo_of(&query.folded, &word.folded, query.typos)
         })
     }
 

@@ -8,8 +8,8 @@
 //! fallback to "any group" when that finds nothing):
 //! - the word's French and English stems in the stemmed title (×3), skill label (×2.5) and body
 //!   (×1) fields, scored by BM25, plus a constant ([`EXACT_WORD_SCORE`]) for matching at all;
-//! - the word itself with one typo from 5 letters, two from 9, in the folded title (0.6) and
-//!   body (0.2) fields, at a constant score below that constant, so that exact matches rank
+//! - the word itself with one typo from 5 letters, two from 9 (a typo on the first letter
+//!   counting as two), in the folded title (0.6) and body (0.2) fields, at a constant score below that constant, so that exact matches rank
 //!   above typo matches even for a word so common that BM25 gives it next to nothing; only for
 //!   a word written as typed in fewer than [`TYPED_AS_MEANT`] documents, and at most the
 //!   [`MAX_EXPANSIONS`] most frequent variants;
@@ -108,30 +108,70 @@ fn most_frequent(field: Field, counts: HashMap<Vec<u8>, u64>) -> Vec<Term> {
         .collect()
 }
 
-/// The words of `field` (in every segment) within `typos` edits of `word`, other than `word`
-/// itself: its exact form is matched, and better scored, by its stems. Expanding once per
-/// search spares reading the word's own posting list, often the longest, into a bit set in
-/// every segment, as tantivy's fuzzy query does.
+/// The words of `fields` (in every segment) that `word` may stand for with `typos` typos, a
+/// typo on the first letter counting as two ([`crate::analysis::is_typo_of`]), other than `word` itself: its
+/// exact form is matched, and better scored, by its stems. Expanding once per search spares
+/// reading the word's own posting list, often the longest, into a bit set in every segment,
+/// as tantivy's fuzzy query does.
+///
+/// Walking a dictionary with a two-typo automaton from its root visits most of its first
+/// levels, and was two thirds of a misspelt query's time. With the first letter fixed, the
+/// walk stays among the words starting with it; the few words whose one typo is on the first
+/// letter come from a one-typo walk, which leaves the root's branches after a letter.
 fn typo_variants(
     searcher: &Searcher,
-    field: Field,
+    fields: [Field; 2],
     word: &str,
     typos: u8,
-) -> tantivy::Result<Vec<Term>> {
-    let automaton =
-        FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true).automaton()?;
-    let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().search(&automaton).into_stream()?;
-        while stream.advance() {
-            if stream.key() != word.as_bytes() {
-                *counts.entry(stream.key().to_vec()).or_default() +=
-                    u64::from(stream.value().doc_freq);
+) -> tantivy::Result<[Vec<Term>; 2]> {
+    let automaton = |typos: u8| {
+        FuzzyTermQuery::new(Term::from_field_text(fields[0], word), typos, true).automaton()
+    };
+    let same_start = automaton(typos)?;
+    let first_letter_only = if typos >= 2 {
+        Some(automaton(1)?)
+    } else {
+        None
+    };
+    let first = word.chars().next().map_or(0, char::len_utf8);
+    let start = &word.as_bytes()[..first];
+    // The first key after every word starting with `start` (the last byte of a character in
+    // UTF-8 is never 0xFF).
+    let mut after_start = start.to_vec();
+    if let Some(last) = after_start.last_mut() {
+        *last += 1;
+    }
+    let mut variants = [Vec::new(), Vec::new()];
+    for (field, found) in fields.into_iter().zip(&mut variants) {
+        let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+        let mut count = |key: &[u8], documents: u32| {
+            if key != word.as_bytes() {
+                *counts.entry(key.to_vec()).or_default() += u64::from(documents);
+            }
+        };
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .search(&same_start)
+                .ge(start)
+                .lt(&after_start)
+                .into_stream()?;
+            while stream.advance() {
+                count(stream.key(), stream.value().doc_freq);
+            }
+            if let Some(first_letter_only) = &first_letter_only {
+                let mut stream = inverted.terms().search(first_letter_only).into_stream()?;
+                while stream.advance() {
+                    if !stream.key().starts_with(start) {
+                        count(stream.key(), stream.value().doc_freq);
+                    }
+                }
             }
         }
+        *found = most_frequent(field, counts);
     }
-    Ok(most_frequent(field, counts))
+    Ok(variants)
 }
 
 /// The words of `field` (in every segment) that start with `prefix`, other than `prefix`
@@ -436,12 +476,14 @@ impl TextQuery {
             typos => typos,
         };
         if typos > 0 {
-            for (field, score) in [(fields.folded_title, 0.6), (fields.folded_body, 0.2)] {
-                alternatives.extend(any_term_scored(
-                    typo_variants(searcher, field, word, typos)?,
-                    score,
-                ));
-            }
+            let [in_titles, in_bodies] = typo_variants(
+                searcher,
+                [fields.folded_title, fields.folded_body],
+                word,
+                typos,
+            )?;
+            alternatives.extend(any_term_scored(in_titles, 0.6));
+            alternatives.extend(any_term_scored(in_bodies, 0.2));
         }
         if prefix {
             for (field, score) in [(fields.folded_title, 0.8), (fields.folded_body, 0.3)] {

@@ -644,6 +644,20 @@ fn typos_allowed_grow_with_word_length() {
     assert!(fixture.text("pyhtn").is_empty());
 }
 
+/// A typo on the first letter counts as two: "lubernetes" (ten letters, so two typos allowed)
+/// finds Kubernetes, "lubarnetes" (that typo and another) does not, and neither does "focker"
+/// (six letters, one typo allowed) find Docker, which "dokcer" finds.
+#[test]
+fn a_typo_on_the_first_letter_counts_as_two() {
+    let fixture = fixture();
+    assert_eq!(
+        fixture.find(&filtered("lubernetes", offers_only())),
+        ["kubernetes-paris"]
+    );
+    assert!(fixture.text("lubarnetes").is_empty());
+    assert!(fixture.text("focker").is_empty());
+}
+
 /// Words of four letters or fewer get no typo: "rsut" is not "rust", and "rust" is not "REST"
 /// (which the Airflow offer mentions).
 #[test]
@@ -671,7 +685,7 @@ fn exact_match_ranks_above_typo_match() {
 
 /// A word written as typed in many documents is taken as meant, and its typo variants are not
 /// searched (they would rank below all its exact matches anyway). While "formation" is rare,
-/// "formation groupe" finds the offer titled "Information et communication" (two typos away),
+/// "formation groupe" finds the offer titled "Formulation des besoins" (two typos away),
 /// with "groupe" in its description; once "formation" is in a hundred descriptions, the same
 /// query finds those hundred and not the typo.
 #[test]
@@ -708,7 +722,7 @@ fn a_word_common_as_typed_gets_no_typo_variants() {
     };
     apply(vec![offer(
         201,
-        "Information et communication",
+        "Formulation des besoins",
         "Travail en groupe.",
     )]);
     let (rare, _) = found();
