@@ -9,10 +9,11 @@
 //! - the word's French and English stems in the stemmed title (×3), skill label (×2.5) and body
 //!   (×1) fields, scored by BM25, plus a constant ([`EXACT_WORD_SCORE`]) for matching at all;
 //! - the word itself with one typo from 5 letters, two from 9 (a typo on the first letter
-//!   counting as two), in the folded title (0.6) and body (0.2) fields, at a constant score below that constant, so that exact matches rank
-//!   above typo matches even for a word so common that BM25 gives it next to nothing; only for
-//!   a word written as typed in fewer than [`TYPED_AS_MEANT`] documents, and at most the
-//!   [`MAX_EXPANSIONS`] most frequent variants;
+//!   counting as two), in the folded title (0.6) and body (0.2) fields, at a constant score
+//!   below that constant, so that exact matches rank above typo matches even for a word so
+//!   common that BM25 gives it next to nothing; only for a word written as typed in fewer
+//!   than [`TYPED_AS_MEANT`] documents, and at most the [`MAX_EXPANSIONS`] most frequent
+//!   variants;
 //! - for the last word while it is being typed (nothing after it, not even a space or a stop
 //!   word), words starting with it, also at a constant score (the most frequent
 //!   [`MAX_EXPANSIONS`]);
@@ -109,13 +110,14 @@ fn most_frequent(field: Field, counts: HashMap<Vec<u8>, u64>) -> Vec<Term> {
 }
 
 /// The words of `fields` (in every segment) that `word` may stand for with `typos` typos, a
-/// typo on the first letter counting as two ([`crate::analysis::is_typo_of`]), other than `word` itself: its
-/// exact form is matched, and better scored, by its stems. Expanding once per search spares
-/// reading the word's own posting list, often the longest, into a bit set in every segment,
-/// as tantivy's fuzzy query does.
+/// typo on the first letter counting as two ([`crate::analysis::is_typo_of`]), other than
+/// `word` itself: its exact form is matched, and better scored, by its stems. Expanding once
+/// per search spares reading the word's own posting list, often the longest, into a bit set
+/// in every segment, as tantivy's fuzzy query does.
 ///
 /// Walking a dictionary with a two-typo automaton from its root visits most of its first
-/// levels, and was two thirds of a misspelt query's time. With the first letter fixed, the
+/// levels: building a misspelt query, mostly those walks, was two thirds of its calling
+/// thread's time in a profile. With the first letter fixed, the
 /// walk stays among the words starting with it; the few words whose one typo is on the first
 /// letter come from a one-typo walk, which leaves the root's branches after a letter.
 fn typo_variants(
