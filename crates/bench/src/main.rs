@@ -596,7 +596,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     // The node stops; the HTTP part runs the real server on the same data, as a process. It
     // comes before the databases' baselines: loading them leaves the machine busy for a while
     // (PostgreSQL's checkpoints, and dropping its scratch database, write and unlink hundreds
-    // of megabytes), which measured inside the server's latencies otherwise.
+    // of megabytes), which could otherwise land inside the server's latencies.
     drop(application);
     store.close().await.map_err(|error| error.to_string())?;
     let served = if wants(Measured::Http) {
