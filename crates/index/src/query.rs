@@ -43,7 +43,7 @@ use crate::document::{
     ANY_SKILL, DocumentKind, FLAG_CERTIFIED, FLAG_CPF, FLAG_QUALIOPI, Fields, Point,
     skill_level_term,
 };
-use crate::scoring::PlusConstant;
+use crate::scoring::{AnyOf, PlusConstant};
 use crate::taxonomy::Taxonomy;
 
 /// Longer query text is cut here before analysis.
@@ -287,15 +287,9 @@ fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
 fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match queries.len() {
         0 => Box::new(EmptyQuery),
-        // Not a union of one: each union scorer allocates and clears a 16 KiB window per
-        // segment, which showed in profiles of broad searches.
         1 => queries.remove(0),
-        _ => Box::new(BooleanQuery::new(
-            queries
-                .into_iter()
-                .map(|query| (Occur::Should, query))
-                .collect(),
-        )),
+        // Not tantivy's union (a boolean query of `Should` clauses): see `AnyOf`.
+        _ => Box::new(AnyOf::new(queries)),
     }
 }
 
@@ -523,9 +517,8 @@ impl TextQuery {
                 if all {
                     (Occur::Must, group.box_clone())
                 } else {
-                    let counted: Box<dyn Query> =
-                        Box::new(ConstScoreQuery::new(group.box_clone(), MATCHED_GROUP_SCORE));
-                    (Occur::Should, any_of(vec![group.box_clone(), counted]))
+                    let counted = PlusConstant::new(group.box_clone(), MATCHED_GROUP_SCORE);
+                    (Occur::Should, Box::new(counted) as Box<dyn Query>)
                 }
             })
             .collect();
