@@ -30,6 +30,9 @@ pub struct HttpReport {
     /// The same latencies by kind of query: whether the tail is the costliest searches or
     /// waiting behind them.
     pub fixed_rate_latency_by_kind: BTreeMap<QueryKind, LatencySummary>,
+    /// One request at a time, each sent when the previous one was answered: what a search
+    /// costs over HTTP with no queue, the like of the in-process and raw figures.
+    pub one_client_latency: LatencySummary,
     /// How long after it was due the load generator sent each request (part of its latency).
     pub send_lateness: LatencySummary,
     pub errors: u64,
@@ -166,6 +169,23 @@ async fn max_throughput(
     #[allow(clippy::cast_precision_loss)]
     let rate = done.load(Ordering::Relaxed) as f64 / seconds as f64;
     (rate, errors.load(Ordering::Relaxed))
+}
+
+/// Every query `rounds` times, one request at a time; returns the latencies and the number of
+/// answers that were errors.
+async fn one_client(url: &str, bodies: &[Value], rounds: usize) -> (Latencies, u64) {
+    let client = reqwest::Client::new();
+    let mut latencies = Latencies::default();
+    let mut errors = 0;
+    for _ in 0..rounds {
+        for body in bodies {
+            let started = Instant::now();
+            let ok = search(&client, url, body).await;
+            latencies.record(started.elapsed());
+            errors += u64::from(!ok);
+        }
+    }
+    (latencies, errors)
 }
 
 /// Latencies at `rate` requests a second, each counted from when it was due, and how late
@@ -365,6 +385,10 @@ pub async fn measure(
     let bodies: Arc<Vec<Value>> = Arc::new(queries.iter().map(search_body).collect());
     let (max_rate, max_errors) =
         max_throughput(&server.url, &bodies, concurrency, args.http_seconds).await;
+    // After the maximum, so that the server is warm; before the fixed rate, which the
+    // publish measurement follows.
+    let (one_client_latency, one_client_errors) =
+        one_client(&server.url, &bodies, args.rounds).await;
     let rate = args.http_rate.unwrap_or(max_rate / 2.0).max(1.0);
     let (latencies, lateness, rate_errors) =
         fixed_rate(&server.url, &bodies, rate, args.http_seconds).await?;
@@ -380,8 +404,9 @@ pub async fn measure(
         at_half_load: args.http_rate.is_none(),
         fixed_rate_latency: latencies.summary(),
         fixed_rate_latency_by_kind: latencies.summaries_by(&kinds),
+        one_client_latency: one_client_latency.summary(),
         send_lateness: lateness.summary(),
-        errors: max_errors + rate_errors,
+        errors: max_errors + one_client_errors + rate_errors,
         peak_memory_mb,
         publish_to_searchable: publish.summary(),
     })
