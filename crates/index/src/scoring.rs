@@ -523,6 +523,19 @@ mod tests {
 
     use super::*;
 
+    /// Every document `query` matches (these indexes hold at most 20,000), with its score,
+    /// in document order.
+    fn every_match(
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> Vec<(Score, tantivy::DocAddress)> {
+        let mut found = searcher
+            .search(query, &TopDocs::with_limit(20_000).order_by_score())
+            .unwrap();
+        found.sort_by_key(|(_, address)| *address);
+        found
+    }
+
     #[test]
     fn adds_the_constant_to_every_match_and_matches_the_same() {
         let mut builder = Schema::builder();
@@ -596,13 +609,7 @@ mod tests {
             Term::from_field_text(body, "rust"),
             Term::from_field_text(title, "absent"),
         ];
-        let ranked = |query: &dyn Query| {
-            let mut found = searcher
-                .search(query, &TopDocs::with_limit(1_000).order_by_score())
-                .unwrap();
-            found.sort_by_key(|(_, address)| *address);
-            found
-        };
+        let ranked = |query: &dyn Query| every_match(&searcher, query);
         let expected = ranked(&tantivy::query::TermSetQuery::new(terms.clone()));
         let found = ranked(&tantivy::query::BoostQuery::new(
             Box::new(AnyTerm::new(terms, 3.0)),
@@ -690,13 +697,7 @@ mod tests {
     fn any_of_matches_and_scores_as_tantivys_union_read_in_order_and_sought() {
         let (index, title, body) = union_index();
         let searcher = index.reader().unwrap().searcher();
-        let everything = |query: &dyn Query| {
-            let mut found = searcher
-                .search(query, &TopDocs::with_limit(20_000).order_by_score())
-                .unwrap();
-            found.sort_by_key(|(_, address)| *address);
-            found
-        };
+        let everything = |query: &dyn Query| every_match(&searcher, query);
         let rare = || -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(body, "rare"),
