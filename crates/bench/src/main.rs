@@ -433,9 +433,13 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         .map_err(|error| error.to_string())?;
     eprintln!("[{size}] generating the corpus");
     let started = Instant::now();
-    // Written on a thread of its own, so that the corpus (kept until the baselines are
-    // loaded) fills that thread's allocator arena, not the one of the thread that then runs
-    // the product's searches and the databases' queries (see the import below).
+    // Written on a thread of its own, so that the corpus (a million documents' texts, kept
+    // until the baselines are loaded) fills that thread's allocator arena, not the one of
+    // this thread, which then imports and runs the product's searches and the databases'
+    // queries; an importer or a server does not hold all its input in memory. Written here,
+    // it left this thread's arena large and fragmented, and every allocation made from it
+    // searched it: in a profile late in a 1M import, `_int_malloc` was two thirds of this
+    // thread's samples and a third of the process's.
     let seed = args.seed;
     let (for_corpus, places_for_corpus) = (skills.clone(), places.clone());
     let mut corpus = tokio::task::spawn_blocking(move || {
@@ -456,22 +460,12 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     eprintln!("[{size}] importing {} batches", corpus.batches.len());
     let started = Instant::now();
     // Taken, not cloned: copying every document's text was timed as part of the import.
-    let batches = std::mem::take(&mut corpus.batches);
-    // On a task, not on this thread. This thread wrote the whole corpus (a million
-    // documents' texts, which stay for the baselines), so its allocator arena is large and
-    // fragmented; an importer does not hold its whole input in memory. Imported from here,
-    // the import's allocations searched that arena: in a profile late in a 1M import,
-    // `_int_malloc` was two thirds of this thread's samples and a third of the process's.
-    let importer = store.clone();
-    tokio::spawn(async move {
-        for batch in batches {
-            importer.import(batch).await?;
-        }
-        Ok::<(), passerelle_store::StoreError>(())
-    })
-    .await
-    .map_err(|error| error.to_string())?
-    .map_err(|error| error.to_string())?;
+    for batch in std::mem::take(&mut corpus.batches) {
+        store
+            .import(batch)
+            .await
+            .map_err(|error| error.to_string())?;
+    }
     let imported = started.elapsed();
     let latest = store
         .latest_change_seq()
