@@ -50,16 +50,22 @@ pub struct DocumentKey {
 }
 
 impl DocumentKey {
-    /// The indexed term a document is replaced or deleted by.
-    pub(crate) fn term_text(self) -> String {
-        format!("{}:{:032x}", self.kind.code(), self.id)
+    /// The indexed term a document is replaced or deleted by: its kind's code and its UUID,
+    /// 17 bytes. Every document has its own, so the key field's term dictionary holds as many
+    /// terms as the index has documents, rebuilt at every flush and merge: as raw bytes its
+    /// terms are half as long as in hexadecimal text, and so is that work.
+    pub(crate) fn term_bytes(self) -> [u8; 17] {
+        let mut bytes = [0; 17];
+        bytes[0] = self.kind.code() as u8;
+        bytes[1..].copy_from_slice(&self.id.to_be_bytes());
+        bytes
     }
 
-    pub(crate) fn from_term_text(text: &str) -> Option<Self> {
-        let (kind, id) = text.split_once(':')?;
+    pub(crate) fn from_term_bytes(bytes: &[u8]) -> Option<Self> {
+        let (kind, id) = bytes.split_first()?;
         Some(Self {
-            kind: DocumentKind::from_code(kind.parse().ok()?)?,
-            id: u128::from_str_radix(id, 16).ok()?,
+            kind: DocumentKind::from_code(u64::from(*kind))?,
+            id: u128::from_be_bytes(id.try_into().ok()?),
         })
     }
 }
@@ -186,7 +192,7 @@ impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
         let fields = Fields {
-            key: builder.add_text_field("key", STRING | STORED),
+            key: builder.add_bytes_field("key", INDEXED | STORED),
             kind: builder.add_u64_field("kind", INDEXED | FAST),
             id_high: builder.add_u64_field("id_high", FAST),
             id_low: builder.add_u64_field("id_low", FAST),
@@ -249,7 +255,7 @@ impl Fields {
     pub(crate) fn document(&self, document: &Document, taxonomy: &Taxonomy) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         let key = document.key;
-        doc.add_text(self.key, key.term_text());
+        doc.add_bytes(self.key, &key.term_bytes());
         doc.add_u64(self.kind, key.kind.code());
         doc.add_u64(self.id_high, (key.id >> 64) as u64);
         doc.add_u64(self.id_low, key.id as u64);
@@ -321,6 +327,29 @@ impl Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_survives_its_term_and_keys_differ_by_kind() {
+        let id = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210;
+        for kind in DocumentKind::ALL {
+            let key = DocumentKey { kind, id };
+            assert_eq!(DocumentKey::from_term_bytes(&key.term_bytes()), Some(key));
+        }
+        let offer = DocumentKey {
+            kind: DocumentKind::TrainingOffer,
+            id,
+        };
+        let profile = DocumentKey {
+            kind: DocumentKind::SkillProfile,
+            id,
+        };
+        assert_ne!(offer.term_bytes(), profile.term_bytes());
+        assert_eq!(
+            DocumentKey::from_term_bytes(&offer.term_bytes()[..16]),
+            None
+        );
+        assert_eq!(DocumentKey::from_term_bytes(&[9; 17]), None);
+    }
 
     #[test]
     fn a_point_survives_packing_within_a_metre() {

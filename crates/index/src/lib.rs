@@ -154,8 +154,10 @@ pub struct Suggestion {
 pub const MAX_SUGGESTIONS: usize = 50;
 
 const CURRENT: &str = "CURRENT";
-/// Memory for the indexing buffer of a node following the log, and of a rebuild.
-const FOLLOW_BUDGET: usize = 30_000_000;
+/// Memory for the indexing buffer of a node following the log, and of a rebuild. The follow
+/// budget holds one step of a bulk import (20,000 documents, see the server's indexer) in one
+/// segment; a single publish uses a sliver of it.
+const FOLLOW_BUDGET: usize = 100_000_000;
 const REBUILD_BUDGET: usize = 120_000_000;
 
 fn folder_error(path: &Path) -> impl Fn(std::io::Error) -> IndexError + '_ {
@@ -271,7 +273,7 @@ impl Generation {
         changes: &Changes,
         taxonomy: &Taxonomy,
     ) -> Result<(), IndexError> {
-        let term = |key: &DocumentKey| Term::from_field_text(self.fields.key, &key.term_text());
+        let term = |key: &DocumentKey| Term::from_field_bytes(self.fields.key, &key.term_bytes());
         for key in &changes.deletes {
             writer.delete_term(term(key));
         }
@@ -838,8 +840,8 @@ impl SearchIndex {
                 .map(str::to_owned);
             let key = document
                 .get_first(fields.key)
-                .and_then(|value| value.as_str())
-                .and_then(DocumentKey::from_term_text);
+                .and_then(|value| value.as_bytes())
+                .and_then(DocumentKey::from_term_bytes);
             if let (Some(text), Some(key)) = (text, key) {
                 suggestions.push(Suggestion {
                     text,
