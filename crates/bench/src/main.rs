@@ -481,7 +481,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     let searchable = started.elapsed();
     let documents = application.search_index().document_count();
     eprintln!(
-        "[{size}] {documents} documents searchable after {searchable:?}, in {} segments",
+        "[{size}] {documents} documents written in {imported:?}, searchable after {searchable:?}, in {} segments",
         application.search_index().segment_count()
     );
 
