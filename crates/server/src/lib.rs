@@ -3,12 +3,12 @@
 //! `Application::build` is the one start-up path, used by `passerelle serve` and by the
 //! integration tests alike.
 
-/// The process's allocator, jemalloc, for Rust and, its symbols unprefixed, for SQLite too. glibc's
-/// allocator, with a server's mix of many small short-lived allocations (rows, values,
+/// The process's allocator: jemalloc, for Rust and, its symbols unprefixed, for SQLite too.
+/// glibc's allocator, with a server's mix of many small short-lived allocations (rows, values,
 /// documents) and a few large growing ones (statements, batches), spent a fifth of a large
-/// import's CPU time in `malloc` and `free`, consolidating and searching its free lists (README,
-/// benchmark). Declared here, so that every binary built on the server (the `passerelle`
-/// command, the benchmark, the tests) runs with the same one.
+/// import's CPU time in `malloc` and `free`, consolidating and searching its free lists
+/// (README, benchmark). Declared here, so that every binary built on the server (the
+/// `passerelle` command, the benchmark, the tests) runs with the same one.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

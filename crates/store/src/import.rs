@@ -172,7 +172,7 @@ impl Store {
         // Random UUID keys put every row in another page of each index: with the usual cache,
         // an import of a million offers re-read pages through system calls and wrote dirty
         // ones out mid-transaction. A larger cache for this connection, while it writes (one
-        // at a time: writers hold the catalogue lock), cut that import from 124 to 111 s
+        // at a time: writers hold the catalogue lock), cut that import from 124 to 108 s
         // (README, benchmark); it is set back whatever the outcome, before the connection
         // returns to the pool.
         let sqlite = self.engine() == crate::Engine::Sqlite;
