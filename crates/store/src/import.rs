@@ -373,3 +373,63 @@ impl Store {
             .map(|_| ())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+
+    use super::*;
+
+    fn organisation(id: Uuid) -> ImportedOrganisation {
+        ImportedOrganisation {
+            id,
+            slug: Slug::from_title("Organisme importé", "organisme"),
+            name: "Organisme importé".to_owned(),
+            siret: None,
+            description: None,
+            commune: None,
+            training_provider: true,
+            qualiopi_certified: false,
+            skills: Vec::new(),
+        }
+    }
+
+    /// Every connection of the pool (all of them held at once, so none is missed) reads the
+    /// usual page cache size after a bulk write that succeeded and one that failed midway.
+    #[tokio::test]
+    async fn a_bulk_write_leaves_every_connection_with_the_usual_page_cache() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", folder.path().join("import.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let id = Uuid::from_u128(7);
+        let batch = || ImportBatch {
+            organisations: vec![organisation(id)],
+            ..ImportBatch::default()
+        };
+        store.import(batch()).await.unwrap();
+        // The same organisation again: refused by its primary key, inside the transaction.
+        assert!(store.import(batch()).await.is_err());
+
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            held.push(store.connection().begin().await.unwrap());
+        }
+        let usual = -i64::from(crate::PAGE_CACHE_KIB);
+        for transaction in &held {
+            let size = transaction
+                .query_one_raw(Statement::from_string(
+                    transaction.get_database_backend(),
+                    "PRAGMA cache_size",
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index::<i64>(0)
+                .unwrap();
+            assert_eq!(size, usual);
+        }
+    }
+}
