@@ -1881,6 +1881,41 @@ fn corrupt_generation_opens_empty() {
     );
 }
 
+/// A generation written by an earlier version, whose schema differs from this build's (here
+/// the document key as text, as it was before it became bytes), opens as a new empty index
+/// without checkpoint, so that the node rebuilds it instead of writing keys it cannot match.
+#[test]
+fn a_generation_with_an_earlier_schema_opens_empty() {
+    let Fixture { index, folder } = fixture();
+    let generation = index.generation_name();
+    drop(index);
+    let meta = folder.path().join(&generation).join("meta.json");
+    let mut metas: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    let key = metas["schema"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|field| field["name"] == "key")
+        .unwrap();
+    assert_eq!(key["type"], "bytes");
+    *key = serde_json::json!({
+        "name": "key",
+        "type": "text",
+        "options": {
+            "indexing": { "record": "basic", "fieldnorms": false, "tokenizer": "raw" },
+            "stored": true,
+            "fast": false
+        }
+    });
+    std::fs::write(&meta, serde_json::to_string(&metas).unwrap()).unwrap();
+
+    let reopened = open(folder.path());
+    assert_ne!(reopened.generation_name(), generation);
+    assert_eq!(reopened.checkpoint(), None);
+    assert_eq!(reopened.document_count(), 0);
+}
+
 /// An index that has never been written has no checkpoint.
 #[test]
 fn a_new_index_has_no_checkpoint() {
