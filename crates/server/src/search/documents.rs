@@ -23,9 +23,33 @@ pub(crate) struct Pending {
     pub organisations: BTreeSet<OrganisationId>,
 }
 
+/// Records read per statement, at most: each is a bound parameter, and SQLite refuses more
+/// than 32,766 in one statement. A step of the log is smaller than that, but a change to an
+/// organisation brings in all its published offers, however many it has.
+const READ_CHUNK: usize = 5_000;
+
 impl Pending {
     pub(crate) fn is_empty(&self) -> bool {
         self.offers.is_empty() && self.profiles.is_empty() && self.organisations.is_empty()
+    }
+
+    /// The same records in pieces of at most `size` of each kind.
+    fn pieces(&self, size: usize) -> Vec<Pending> {
+        fn piece<T: Ord + Copy>(set: &BTreeSet<T>, index: usize, size: usize) -> BTreeSet<T> {
+            set.iter().skip(index * size).take(size).copied().collect()
+        }
+        let longest = self
+            .offers
+            .len()
+            .max(self.profiles.len())
+            .max(self.organisations.len());
+        (0..longest.div_ceil(size))
+            .map(|index| Pending {
+                offers: piece(&self.offers, index, size),
+                profiles: piece(&self.profiles, index, size),
+                organisations: piece(&self.organisations, index, size),
+            })
+            .collect()
     }
 }
 
@@ -109,8 +133,24 @@ fn organisation_document(
     }
 }
 
-/// Loads the pending records and turns them into index changes.
+/// Loads the pending records and turns them into index changes, [`READ_CHUNK`] records of
+/// each kind at a time.
 pub(crate) async fn changes_for(
+    store: &Store,
+    reference: &Reference,
+    pending: &Pending,
+    today: NaiveDate,
+) -> Result<Changes, StoreError> {
+    let mut changes = Changes::default();
+    for piece in pending.pieces(READ_CHUNK) {
+        let Changes { upserts, deletes } = changes_of(store, reference, &piece, today).await?;
+        changes.upserts.extend(upserts);
+        changes.deletes.extend(deletes);
+    }
+    Ok(changes)
+}
+
+async fn changes_of(
     store: &Store,
     reference: &Reference,
     pending: &Pending,
@@ -269,4 +309,42 @@ pub(crate) async fn changes_for(
         });
     }
     Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_records_split_into_pieces_each_once() {
+        let mut pending = Pending::default();
+        pending
+            .offers
+            .extend((0..12_u128).map(|n| TrainingOfferId::from(uuid::Uuid::from_u128(n))));
+        pending
+            .profiles
+            .extend((0..3_u128).map(|n| SkillProfileId::from(uuid::Uuid::from_u128(n))));
+        let pieces = pending.pieces(5);
+        assert_eq!(pieces.len(), 3);
+        assert!(pieces.iter().all(|piece| piece.offers.len() <= 5
+            && piece.profiles.len() <= 5
+            && piece.organisations.is_empty()));
+        let offers: BTreeSet<TrainingOfferId> = pieces
+            .iter()
+            .flat_map(|piece| piece.offers.iter().copied())
+            .collect();
+        assert_eq!(offers, pending.offers);
+        assert_eq!(
+            pieces.iter().map(|piece| piece.offers.len()).sum::<usize>(),
+            12
+        );
+        assert_eq!(
+            pieces
+                .iter()
+                .map(|piece| piece.profiles.len())
+                .sum::<usize>(),
+            3
+        );
+        assert!(Pending::default().pieces(5).is_empty());
+    }
 }
