@@ -8,12 +8,14 @@
 //! without accents must reach the same stem as the accented text, which would not happen if
 //! the stemmer saw "sécurité" in one case and "securite" in the other.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 /// Folded words, not stemmed: the form typo tolerance and prefixes work on.
@@ -43,20 +45,154 @@ impl TextLanguage {
 }
 
 fn folded() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(LONGEST_WORD))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(FoldedWords::default())
 }
 
 fn stemmed(language: TextLanguage) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(LONGEST_WORD))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    TextAnalyzer::builder(FoldedWords::default())
         .filter(CachedStemmer(language))
         .build()
+}
+
+/// The words of a text, lower-cased and folded to ASCII, in one pass over it: the tokens,
+/// offsets and positions of tantivy's `SimpleTokenizer` (words are runs of alphanumeric
+/// characters), `RemoveLongFilter` (words of [`LONGEST_WORD`] bytes or more are dropped),
+/// `LowerCaser` and `AsciiFoldingFilter` in a row, which a test checks. That chain walked every
+/// text four times, decoding each character, and was a quarter of the indexing thread's samples
+/// in a 1M-offer import (README, benchmark); here an ASCII character costs a byte comparison.
+#[derive(Clone, Default)]
+struct FoldedWords {
+    token: Token,
+}
+
+struct FoldedWordStream<'a> {
+    text: &'a str,
+    /// Where the next word is looked for, in bytes.
+    at: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for FoldedWords {
+    type TokenStream<'a> = FoldedWordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldedWordStream<'a> {
+        self.token.reset();
+        FoldedWordStream {
+            text,
+            at: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl FoldedWordStream<'_> {
+    /// The length in bytes of the character at `at` if it belongs to a word, else `None` with
+    /// the length to skip; `at` is on a character boundary.
+    fn word_character(&self, at: usize) -> Result<usize, usize> {
+        let byte = self.text.as_bytes()[at];
+        if byte.is_ascii() {
+            return if byte.is_ascii_alphanumeric() {
+                Ok(1)
+            } else {
+                Err(1)
+            };
+        }
+        let character = self.text[at..].chars().next().unwrap_or_default();
+        if character.is_alphanumeric() {
+            Ok(character.len_utf8())
+        } else {
+            Err(character.len_utf8())
+        }
+    }
+}
+
+impl TokenStream for FoldedWordStream<'_> {
+    fn advance(&mut self) -> bool {
+        let end = self.text.len();
+        loop {
+            let mut from = self.at;
+            while from < end {
+                match self.word_character(from) {
+                    Ok(_) => break,
+                    Err(skip) => from += skip,
+                }
+            }
+            if from >= end {
+                self.at = end;
+                return false;
+            }
+            let mut to = from;
+            while to < end {
+                match self.word_character(to) {
+                    Ok(length) => to += length,
+                    Err(_) => break,
+                }
+            }
+            self.at = to;
+            // Every word takes a position, a dropped one too (as with `RemoveLongFilter`).
+            self.token.position = self.token.position.wrapping_add(1);
+            if to - from >= LONGEST_WORD {
+                continue;
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            let word = &self.text[from..to];
+            let folded = &mut self.token.text;
+            folded.clear();
+            if word.is_ascii() {
+                folded.push_str(word);
+                folded.make_ascii_lowercase();
+            } else {
+                for character in word.chars() {
+                    if character.is_ascii() {
+                        folded.push(character.to_ascii_lowercase());
+                    } else {
+                        fold_character(character, folded);
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Characters below this have their folded form worked out once, the first time one is met.
+const FOLDINGS_KEPT: u32 = 0x800;
+
+/// Appends the lower-cased, ASCII-folded form of a non-ASCII character. Lower-casing and
+/// folding a word is done a character at a time by tantivy's filters too, so a word's folded
+/// form is its characters' folded forms in a row; each of them is what those filters make of
+/// the character alone.
+fn fold_character(character: char, folded: &mut String) {
+    static KEPT: LazyLock<Vec<String>> = LazyLock::new(|| {
+        (0..FOLDINGS_KEPT)
+            .map(|code| char::from_u32(code).map(fold_alone).unwrap_or_default())
+            .collect()
+    });
+    match KEPT.get(character as usize) {
+        Some(kept) => folded.push_str(kept),
+        None => folded.push_str(&fold_alone(character)),
+    }
+}
+
+/// What tantivy's `LowerCaser` and `AsciiFoldingFilter` make of one character.
+fn fold_alone(character: char) -> String {
+    let mut analyser = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let text = character.to_string();
+    let mut stream = analyser.token_stream(&text);
+    let folded = stream.advance().then(|| stream.token().text.clone());
+    folded.unwrap_or_else(|| character.to_string())
 }
 
 pub(crate) fn register(index: &Index) {
@@ -66,9 +202,9 @@ pub(crate) fn register(index: &Index) {
     tokenizers.register(ENGLISH, stemmed(TextLanguage::English));
 }
 
-/// Words whose stems one analyser remembers; past this, it forgets them all and starts again.
-/// At most about 2 MB per analyser (a segment being written has one per stemmed field, six),
-/// and most of a text's words are among its language's most frequent, so it rarely fills.
+/// Words whose stems one thread remembers per language; past this, it forgets them all and
+/// starts again. About 1 MB per language, and most of a text's words are among its language's
+/// most frequent, so it rarely fills.
 const REMEMBERED_STEMS: usize = 20_000;
 
 /// The Snowball stemmer of tantivy's `Stemmer` filter, with the stems of the words already
@@ -84,7 +220,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            stems: Stems::new(self.0),
+            language: self.0,
         }
     }
 }
@@ -92,31 +228,37 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 struct CachedStemmerFilter<T> {
     inner: T,
-    stems: Stems,
+    language: TextLanguage,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemmerStream {
             tail: self.inner.token_stream(text),
-            stems: &mut self.stems,
+            language: self.language,
         }
     }
 }
 
-struct CachedStemmerStream<'a, T> {
+struct CachedStemmerStream<T> {
     tail: T,
-    stems: &'a mut Stems,
+    language: TextLanguage,
 }
 
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
-        self.stems.stem_in_place(&mut self.tail.token_mut().text);
+        let word = &mut self.tail.token_mut().text;
+        match self.language {
+            TextLanguage::French => FRENCH_STEMS.with_borrow_mut(|stems| stems.stem_in_place(word)),
+            TextLanguage::English => {
+                ENGLISH_STEMS.with_borrow_mut(|stems| stems.stem_in_place(word));
+            }
+        }
         true
     }
 
@@ -129,11 +271,46 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
     }
 }
 
-/// One analyser's stemmer and the stems it remembers.
+// The stems a thread remembers, one set per language whatever the field or the segment being
+// written: a segment's six stemmed fields each had a set of their own, mostly of the same
+// words, each emptied at every new segment, and looking words up in them missed the CPU's
+// caches more than the words' stemming had cost.
+thread_local! {
+    static FRENCH_STEMS: RefCell<Stems> = RefCell::new(Stems::new(TextLanguage::French));
+    static ENGLISH_STEMS: RefCell<Stems> = RefCell::new(Stems::new(TextLanguage::English));
+}
+
+/// Words this long or shorter (in bytes, folded) are remembered with their stems in the table
+/// itself, not each in an allocation of its own: comparing a word looked up with a remembered
+/// one then reads memory next to the table's slot. Longer words are stemmed every time (few).
+const SHORT_WORD: usize = 23;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortWord {
+    length: u8,
+    bytes: [u8; SHORT_WORD],
+}
+
+impl ShortWord {
+    fn new(word: &str) -> Option<Self> {
+        let length = u8::try_from(word.len())
+            .ok()
+            .filter(|length| usize::from(*length) <= SHORT_WORD)?;
+        let mut bytes = [0; SHORT_WORD];
+        bytes[..word.len()].copy_from_slice(word.as_bytes());
+        Some(Self { length, bytes })
+    }
+
+    /// Always the text it was made from: the bytes of a `str`, cut at its end.
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.length)]).unwrap_or_default()
+    }
+}
+
+/// A stemmer and the stems it remembers.
 struct Stems {
     stemmer: frostem::Stemmer,
-    language: TextLanguage,
-    known: HashMap<String, String>,
+    known: HashMap<ShortWord, ShortWord, foldhash::fast::RandomState>,
 }
 
 impl Stems {
@@ -144,31 +321,28 @@ impl Stems {
         };
         Self {
             stemmer: frostem::Stemmer::new(algorithm),
-            language,
-            known: HashMap::new(),
+            known: HashMap::default(),
         }
     }
 
     fn stem_in_place(&mut self, word: &mut String) {
-        if let Some(stem) = self.known.get(word.as_str()) {
-            word.clone_from(stem);
+        let Some(short) = ShortWord::new(word) else {
+            *word = self.stemmer.stem(word).into_owned();
+            return;
+        };
+        if let Some(stem) = self.known.get(&short) {
+            word.clear();
+            word.push_str(stem.as_str());
             return;
         }
         let stem = self.stemmer.stem(word).into_owned();
-        if self.known.len() >= REMEMBERED_STEMS {
-            self.known.clear();
+        if let Some(short_stem) = ShortWord::new(&stem) {
+            if self.known.len() >= REMEMBERED_STEMS {
+                self.known.clear();
+            }
+            self.known.insert(short, short_stem);
         }
-        self.known
-            .insert(std::mem::replace(word, stem.clone()), stem);
-    }
-}
-
-/// A copy starts with nothing remembered: tantivy clones the registered analyser for every
-/// segment it writes and every field, and copying a full cache each time would cost more than
-/// it saves.
-impl Clone for Stems {
-    fn clone(&self) -> Self {
-        Self::new(self.language)
+        *word = stem;
     }
 }
 
@@ -353,7 +527,8 @@ mod tests {
     fn remembered_stems_are_the_stemmers_own() {
         use tantivy::tokenizer::{Language, Stemmer};
         let text = "Les développeurs développent des formations ; developers develop trainings. \
-                    Développeurs, formations, trainings !";
+                    Développeurs, formations, trainings ! Anticonstitutionnellement, \
+                    internationalisations, counterrevolutionaries, counterrevolutionaries.";
         for (language, tantivys) in [
             (TextLanguage::French, Language::French),
             (TextLanguage::English, Language::English),
@@ -366,11 +541,8 @@ mod tests {
                 }
                 tokens
             };
-            let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(LONGEST_WORD))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(tantivys))
+            let mut reference = tantivy_chain()
+                .filter_dynamic(Stemmer::new(tantivys))
                 .build();
             let expected = tokens(&mut reference, text);
             let mut cached = stemmed(language);
@@ -383,6 +555,70 @@ mod tests {
             let forgotten = tokens(&mut cached, &many);
             assert_eq!(forgotten, tokens(&mut reference, &many));
             assert_eq!(tokens(&mut cached, text), expected, "after forgetting");
+        }
+    }
+
+    /// tantivy's own filters, which [`FoldedWords`] does in one pass.
+    fn tantivy_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
+        use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(LONGEST_WORD))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .dynamic()
+    }
+
+    fn all_tokens(analyser: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = analyser.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            tokens.push((
+                token.text.clone(),
+                token.offset_from,
+                token.offset_to,
+                token.position,
+            ));
+        }
+        tokens
+    }
+
+    #[test]
+    fn folded_words_are_tantivys_filters_tokens() {
+        let mut reference = tantivy_chain().build();
+        let mut ours = folded();
+        let long = "a".repeat(LONGEST_WORD);
+        let just_short = "é".repeat(LONGEST_WORD / 2 - 1) + "e";
+        let texts = [
+            String::new(),
+            "  ,;  ".to_owned(),
+            "Développeur·se FULL-STACK (H/F) à Montpellier — 3 ans d'expérience.".to_owned(),
+            "Cybersécurité : l'ÉCOLE, Œuvre, Ærø, straße, ǅemal, İstanbul, Σίσυφος".to_owned(),
+            "ﬁnance Ⅻ ½ K٣ 東京 データ 🦀 rust2024 C++ .NET node.js".to_owned(),
+            format!("{long} {long}x court {just_short} fin"),
+            "ÀÉÎÕÜ àéîõü ÇçÑñ ÿŸ ıİ ǰ ŉ".to_owned(),
+        ];
+        for text in &texts {
+            assert_eq!(
+                all_tokens(&mut ours, text),
+                all_tokens(&mut reference, text),
+                "{text}"
+            );
+        }
+        // Every character of the Latin, Greek and Cyrillic blocks and a few beyond, alone and
+        // between ASCII letters.
+        let characters: Vec<char> = (0x20..0x800)
+            .chain(0x1E00..0x2200)
+            .chain(0xFB00..0xFB10)
+            .filter_map(char::from_u32)
+            .collect();
+        for character in characters {
+            let text = format!("{character} A{character}b {character}{character}Z");
+            assert_eq!(
+                all_tokens(&mut ours, &text),
+                all_tokens(&mut reference, &text),
+                "{text}"
+            );
         }
     }
 
