@@ -207,10 +207,19 @@ impl Indexer {
             database: from.database.clone(),
         };
         let mut pending = Pending::default();
+        // Organisations changed after their creation: their offers' documents carry their
+        // name and Qualiopi status, so those offers are indexed again. A created one has no
+        // offer yet (an offer needs its provider first), and each of its offers will be logged
+        // after it: in a bulk import, expanding the created ones read the providers' offers
+        // again and indexed those already written twice.
+        let mut changed_organisations: Vec<OrganisationId> = Vec::new();
         for entry in &entries {
             match entry.kind.as_str() {
                 "ORGANISATION" => {
                     pending.organisations.insert(entry.entity_id.into());
+                    if entry.operation != "CREATED" {
+                        changed_organisations.push(entry.entity_id.into());
+                    }
                 }
                 "TRAINING_OFFER" => {
                     pending.offers.insert(entry.entity_id.into());
@@ -222,12 +231,10 @@ impl Indexer {
                 _ => {}
             }
         }
-        // An organisation's name and Qualiopi status are part of its offers' documents.
-        let organisations: Vec<OrganisationId> = pending.organisations.iter().copied().collect();
-        if !organisations.is_empty() {
+        if !changed_organisations.is_empty() {
             pending.offers.extend(
                 self.store
-                    .published_offers_of_providers(&organisations)
+                    .published_offers_of_providers(&changed_organisations)
                     .await?,
             );
         }
