@@ -169,33 +169,7 @@ impl Store {
         if only_into_empty && organisation::Entity::find().count(&transaction).await? > 0 {
             return Ok(false);
         }
-        // Random UUID keys put every row in another page of each index: with the usual cache,
-        // an import of a million offers re-read pages through system calls and wrote dirty
-        // ones out mid-transaction. A larger cache for this connection, while it writes (one
-        // at a time: writers hold the catalogue lock), cut that import from 124 to 108 s
-        // (README, benchmark); it is set back whatever the outcome, before the connection
-        // returns to the pool.
-        let sqlite = self.engine() == crate::Engine::Sqlite;
-        if sqlite {
-            transaction
-                .execute_unprepared(&format!(
-                    "PRAGMA cache_size = -{}",
-                    crate::BULK_PAGE_CACHE_KIB
-                ))
-                .await?;
-        }
-        let written = self.write_rows(&transaction, rows, details).await;
-        let restored = if sqlite {
-            transaction
-                .execute_unprepared(&format!("PRAGMA cache_size = -{}", crate::PAGE_CACHE_KIB))
-                .await
-                .map(|_| ())
-        } else {
-            Ok(())
-        };
-        // A failed write's own error first: a failed restore matters less.
-        let logged = written?;
-        restored?;
+        let logged = self.write_rows(&transaction, rows, details).await?;
         if self.engine() == crate::Engine::Postgres {
             transaction
                 .execute_unprepared(&format!(
@@ -396,40 +370,60 @@ mod tests {
         }
     }
 
-    /// Every connection of the pool (all of them held at once, so none is missed) reads the
-    /// usual page cache size after a bulk write that succeeded and one that failed midway.
+    async fn cache_size(connection: &impl ConnectionTrait) -> i64 {
+        connection
+            .query_one_raw(Statement::from_string(
+                connection.get_database_backend(),
+                "PRAGMA cache_size",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index::<i64>(0)
+            .unwrap()
+    }
+
+    /// Every write transaction, a bulk import's too, runs on SQLite's one writing connection,
+    /// whatever reads hold the pool's connections meanwhile: a temporary table (visible only
+    /// on the connection that made it) made by the first write is there for the later ones.
+    /// The writer has its larger page cache, and the reading connections the usual one.
     #[tokio::test]
-    async fn a_bulk_write_leaves_every_connection_with_the_usual_page_cache() {
+    async fn writes_share_one_connection_with_its_own_page_cache() {
         let folder = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", folder.path().join("import.db").display());
         let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
-        let id = Uuid::from_u128(7);
-        let batch = || ImportBatch {
-            organisations: vec![organisation(id)],
-            ..ImportBatch::default()
-        };
-        store.import(batch()).await.unwrap();
-        // The same organisation again: refused by its primary key, inside the transaction.
-        assert!(store.import(batch()).await.is_err());
+        let first = store.begin_write().await.unwrap();
+        first
+            .execute_unprepared("CREATE TEMP TABLE made_by_the_writer (n INTEGER)")
+            .await
+            .unwrap();
+        first.commit().await.unwrap();
 
+        // Reads hold most of the pool, the connection last used first among them.
         let mut held = Vec::new();
-        for _ in 0..8 {
+        for _ in 0..7 {
             held.push(store.connection().begin().await.unwrap());
         }
-        let usual = -i64::from(crate::PAGE_CACHE_KIB);
-        for transaction in &held {
-            let size = transaction
-                .query_one_raw(Statement::from_string(
-                    transaction.get_database_backend(),
-                    "PRAGMA cache_size",
-                ))
+        let batch = ImportBatch {
+            organisations: vec![organisation(Uuid::from_u128(7))],
+            ..ImportBatch::default()
+        };
+        store.import(batch).await.unwrap();
+        for _ in 0..3 {
+            let write = store.begin_write().await.unwrap();
+            write
+                .execute_unprepared("INSERT INTO temp.made_by_the_writer VALUES (1)")
                 .await
-                .unwrap()
-                .unwrap()
-                .try_get_by_index::<i64>(0)
                 .unwrap();
-            assert_eq!(size, usual);
+            assert_eq!(
+                cache_size(&write).await,
+                -i64::from(crate::WRITER_PAGE_CACHE_KIB)
+            );
+            write.commit().await.unwrap();
+        }
+        for read in &held {
+            assert_eq!(cache_size(read).await, -i64::from(crate::PAGE_CACHE_KIB));
         }
     }
 }

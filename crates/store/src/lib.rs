@@ -89,7 +89,12 @@ pub struct PoolStatus {
 /// The database behind the marketplace.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Reads, and on PostgreSQL writes too.
     db: DatabaseConnection,
+    /// Write transactions ([`Store::begin_write`]). On SQLite a pool of one connection of its
+    /// own, whose page cache stays warm from one write to the next (SQLite lets one writer in
+    /// at a time anyway); on PostgreSQL the same pool as `db`.
+    writer: DatabaseConnection,
     engine: Engine,
     /// Statements sent to the database since the pool opened: lets tests and metrics check
     /// that a request costs a bounded number of queries.
@@ -102,11 +107,19 @@ pub struct Store {
     bulk_rows: Arc<std::sync::Mutex<(u64, u64)>>,
 }
 
-/// SQLite's page cache per connection, in KiB.
+/// How long a statement waits for a connection from the pool, or for SQLite's write lock,
+/// before it fails.
+const WAIT_FOR_DATABASE: Duration = Duration::from_secs(15);
+
+/// SQLite's page cache per reading connection, in KiB: 16 MiB instead of 2, so that a large
+/// import's reading back does not re-read index pages through system calls.
 pub(crate) const PAGE_CACHE_KIB: u32 = 16 * 1024;
-/// The page cache of the one connection writing a bulk import, for the time of its
-/// transaction (see `import`).
-pub(crate) const BULK_PAGE_CACHE_KIB: u32 = 64 * 1024;
+/// The page cache of SQLite's one writing connection, in KiB. Writes land on pages all over
+/// each index (slugs, e-mail addresses and providers in no useful order), and a connection's
+/// cache is only kept from one transaction to the next when no other connection wrote in
+/// between: with writes taken from the pool, each transaction of a bulk import found its
+/// connection's cache stale and read its pages again (README, benchmark).
+pub(crate) const WRITER_PAGE_CACHE_KIB: u32 = 64 * 1024;
 
 impl Store {
     /// Opens a connection pool. SQLite is set up for a server: write-ahead log, a busy timeout,
@@ -114,37 +127,60 @@ impl Store {
     /// and an acknowledged write survives the process being killed.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let engine = Engine::of_url(url)?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let (db, writer) = match engine {
+            Engine::Sqlite => {
+                let db = Self::pool(url, 8, PAGE_CACHE_KIB, &statements).await?;
+                let writer = Self::pool(url, 1, WRITER_PAGE_CACHE_KIB, &statements).await?;
+                (db, writer)
+            }
+            Engine::Postgres => {
+                let db = Self::pool(url, 16, 0, &statements).await?;
+                (db.clone(), db)
+            }
+        };
+        Ok(Self {
+            db,
+            writer,
+            engine,
+            statements,
+            changes: Arc::new(tokio::sync::Notify::new()),
+            url: Arc::from(url),
+            bulk_rows: Arc::default(),
+        })
+    }
+
+    /// A connection pool of at most `connections`, counting its statements in `statements`;
+    /// on SQLite each connection with a page cache of `page_cache_kib`.
+    async fn pool(
+        url: &str,
+        connections: u32,
+        page_cache_kib: u32,
+        statements: &Arc<AtomicU64>,
+    ) -> Result<DatabaseConnection, StoreError> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10));
-        match engine {
-            Engine::Sqlite => {
-                options
-                    .max_connections(8)
-                    .min_connections(1)
-                    .map_sqlx_sqlite_opts(|sqlite| {
-                        sqlite
-                            .create_if_missing(true)
-                            .journal_mode(SqliteJournalMode::Wal)
-                            .synchronous(SqliteSynchronous::Full)
-                            .busy_timeout(Duration::from_secs(15))
-                            .foreign_keys(true)
-                            // 16 MiB of page cache per connection instead of 2: with random
-                            // UUID keys, a large import otherwise spends its time re-reading
-                            // index pages through system calls.
-                            .pragma("cache_size", format!("-{PAGE_CACHE_KIB}"))
-                            // Statement journals (the undo of one INSERT of many rows inside
-                            // a transaction) in memory, not in temporary files: they are never
-                            // needed after a crash, and in a profile of a large import their
-                            // writes were a tenth of SQLite's time.
-                            .pragma("temp_store", "memory")
-                    });
-            }
-            Engine::Postgres => {
-                options.max_connections(16).min_connections(1);
-            }
+            // A write waits for SQLite's one writing connection as long as for its lock.
+            .acquire_timeout(WAIT_FOR_DATABASE)
+            .max_connections(connections)
+            .min_connections(1);
+        if Engine::of_url(url)? == Engine::Sqlite {
+            options.map_sqlx_sqlite_opts(move |sqlite| {
+                sqlite
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(WAIT_FOR_DATABASE)
+                    .foreign_keys(true)
+                    .pragma("cache_size", format!("-{page_cache_kib}"))
+                    // Statement journals (the undo of one INSERT of many rows inside a
+                    // transaction) in memory, not in temporary files: they are never needed
+                    // after a crash, and in a profile of a large import their writes were a
+                    // tenth of SQLite's time.
+                    .pragma("temp_store", "memory")
+            });
         }
         let mut db = Database::connect(options)
             .await
@@ -152,19 +188,11 @@ impl Store {
                 url: redact(url),
                 reason: error.to_string(),
             })?;
-        let statements = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&statements);
+        let counter = Arc::clone(statements);
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Ok(Self {
-            db,
-            engine,
-            statements,
-            changes: Arc::new(tokio::sync::Notify::new()),
-            url: Arc::from(url),
-            bulk_rows: Arc::default(),
-        })
+        Ok(db)
     }
 
     /// Number of statements executed through this store so far.
@@ -293,7 +321,7 @@ impl Store {
                 "ANALYZE training_offers, skill_profiles, organisations, training_sessions, taught_skills"
             }
         };
-        self.db.execute_unprepared(statement).await?;
+        self.writer.execute_unprepared(statement).await?;
         Ok(())
     }
 
@@ -339,7 +367,7 @@ impl Store {
                 .then_some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        Ok(self.db.begin_with_options(options).await?)
+        Ok(self.writer.begin_with_options(options).await?)
     }
 
     pub(crate) fn connection(&self) -> &DatabaseConnection {
@@ -347,6 +375,9 @@ impl Store {
     }
 
     pub async fn close(self) -> Result<(), StoreError> {
+        if self.engine == Engine::Sqlite {
+            self.writer.close().await?;
+        }
         self.db.close().await?;
         Ok(())
     }
