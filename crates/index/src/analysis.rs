@@ -86,8 +86,8 @@ impl Tokenizer for FoldedWords {
 }
 
 impl FoldedWordStream<'_> {
-    /// The length in bytes of the character at `at` if it belongs to a word, else `None` with
-    /// the length to skip; `at` is on a character boundary.
+    /// `Ok` with the length in bytes of the character at `at` if it belongs to a word, else
+    /// `Err` with the length to skip; `at` is on a character boundary.
     fn word_character(&self, at: usize) -> Result<usize, usize> {
         let byte = self.text.as_bytes()[at];
         if byte.is_ascii() {
@@ -164,7 +164,8 @@ impl TokenStream for FoldedWordStream<'_> {
     }
 }
 
-/// Characters below this have their folded form worked out once, the first time one is met.
+/// Characters below this have their folded forms worked out once, when the first non-ASCII
+/// character is met; the others each time (few texts have any).
 const FOLDINGS_KEPT: u32 = 0x800;
 
 /// Appends the lower-cased, ASCII-folded form of a non-ASCII character. Lower-casing and
@@ -273,8 +274,8 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
 
 // The stems a thread remembers, one set per language whatever the field or the segment being
 // written: a segment's six stemmed fields each had a set of their own, mostly of the same
-// words, each emptied at every new segment, and looking words up in them missed the CPU's
-// caches more than the words' stemming had cost.
+// words, each started empty at every new segment, six times the memory for the CPU's caches
+// to hold.
 thread_local! {
     static FRENCH_STEMS: RefCell<Stems> = RefCell::new(Stems::new(TextLanguage::French));
     static ENGLISH_STEMS: RefCell<Stems> = RefCell::new(Stems::new(TextLanguage::English));
