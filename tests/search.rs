@@ -541,6 +541,25 @@ async fn the_index_follows_publishing_on_the_node_that_wrote() {
         .expect("published offer becomes searchable");
     assert!(took < Duration::from_secs(2), "took {took:?}");
 
+    // An offer's document carries its provider's name: renaming the provider, after the
+    // offer's creation (which its own entry in the log indexed), indexes the offer again.
+    let renamed = server
+        .data_as(
+            &owner.access_token,
+            "mutation($id: ID!, $input: OrganisationInput!) { updateOrganisation(id: $id, input: $input) { userErrors { code } } }",
+            json!({ "id": organisation, "input": { "name": "Quokkas Formation", "isTrainingProvider": true, "place": "34172" } }),
+        )
+        .await;
+    assert_eq!(
+        renamed["updateOrganisation"]["userErrors"],
+        json!([]),
+        "{renamed}"
+    );
+    server
+        .wait_for_search("quokkas", &published, true, Duration::from_secs(5))
+        .await
+        .expect("the offer is found by its provider's new name");
+
     server
         .data_as(
             &owner.access_token,
