@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use passerelle_domain::{InseeCode, Locale, Modality, Siret, SkillLevel, Slug};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -157,48 +157,17 @@ impl Store {
         only_into_empty: bool,
     ) -> Result<bool, StoreError> {
         use sea_orm::PaginatorTrait;
-        let transaction = self.begin_write().await?;
-        if self.engine() == crate::Engine::Postgres {
-            transaction
-                .execute_unprepared(&format!(
-                    "SELECT pg_advisory_xact_lock({})",
-                    crate::CATALOGUE_WRITE_LOCK
-                ))
-                .await?;
-        }
-        if only_into_empty && organisation::Entity::find().count(&transaction).await? > 0 {
+        let write = self.write(None).await?;
+        let transaction = &write.transaction;
+        if only_into_empty && organisation::Entity::find().count(transaction).await? > 0 {
             return Ok(false);
         }
-        let logged = self.write_rows(&transaction, rows, details).await?;
-        if self.engine() == crate::Engine::Postgres {
-            transaction
-                .execute_unprepared(&format!(
-                    "SELECT pg_notify('{}', '')",
-                    crate::CHANGES_CHANNEL
-                ))
-                .await?;
-        }
-        transaction.commit().await?;
-        self.change_notifier().notify_one();
-        // Many rows at once: the planner's statistics may be out of date.
-        self.bulk_written(logged).await?;
-        Ok(true)
-    }
-
-    /// Inserts `rows` and their change-log rows; returns how many records were logged.
-    async fn write_rows(
-        &self,
-        transaction: &sea_orm::DatabaseTransaction,
-        rows: CatalogueRows,
-        details: &str,
-    ) -> Result<u64, StoreError> {
-        let now = Utc::now();
         let logged = |kind: &str, id: Uuid| change_log::ActiveModel {
             entity_kind: Set(kind.to_owned()),
             entity_id: Set(id),
             operation: Set("CREATED".to_owned()),
             actor_id: Set(None),
-            recorded_at: Set(now),
+            recorded_at: Set(write.now),
             details: Set(details.to_owned()),
             ..Default::default()
         };
@@ -230,7 +199,10 @@ impl Store {
                 .exec_without_returning(transaction)
                 .await?;
         }
-        Ok(log.len() as u64)
+        write.commit().await?;
+        // Many rows at once: the planner's statistics may be out of date.
+        self.bulk_written(log.len() as u64).await?;
+        Ok(true)
     }
 
     /// Imports a batch in one transaction (see the module documentation).

@@ -139,10 +139,10 @@ fn to_i32(value: u32) -> i32 {
 }
 
 /// An open catalogue write: the transaction, its lock, and who is writing.
-struct Write {
-    transaction: DatabaseTransaction,
+pub(crate) struct Write {
+    pub(crate) transaction: DatabaseTransaction,
     actor: Option<UserId>,
-    now: DateTime<Utc>,
+    pub(crate) now: DateTime<Utc>,
     engine: Engine,
     changes: std::sync::Arc<tokio::sync::Notify>,
 }
@@ -171,7 +171,7 @@ impl Write {
 
     /// Commits, and wakes whoever follows the log: this process's indexer directly, the other
     /// nodes through a PostgreSQL notification (delivered only if the transaction commits).
-    async fn commit(self) -> Result<(), DbErr> {
+    pub(crate) async fn commit(self) -> Result<(), DbErr> {
         if self.engine == Engine::Postgres {
             self.transaction
                 .execute_unprepared(&format!("SELECT pg_notify('{CHANGES_CHANNEL}', '')"))
@@ -221,7 +221,7 @@ impl Write {
 
 impl Store {
     /// Opens a catalogue write (see the module documentation for the lock).
-    async fn write(&self, actor: Option<UserId>) -> Result<Write, StoreError> {
+    pub(crate) async fn write(&self, actor: Option<UserId>) -> Result<Write, StoreError> {
         let transaction = self.begin_write().await?;
         if self.engine() == Engine::Postgres {
             transaction
