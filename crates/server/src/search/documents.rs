@@ -37,21 +37,21 @@ impl Pending {
 
     /// The same records in pieces of at most `size` of each kind.
     fn pieces(&self, size: usize) -> Vec<Pending> {
-        fn piece<T: Ord + Copy>(set: &BTreeSet<T>, index: usize, size: usize) -> BTreeSet<T> {
-            set.iter().skip(index * size).take(size).copied().collect()
+        let mut offers = self.offers.iter().copied();
+        let mut profiles = self.profiles.iter().copied();
+        let mut organisations = self.organisations.iter().copied();
+        let mut pieces = Vec::new();
+        loop {
+            let piece = Pending {
+                offers: offers.by_ref().take(size).collect(),
+                profiles: profiles.by_ref().take(size).collect(),
+                organisations: organisations.by_ref().take(size).collect(),
+            };
+            if piece.is_empty() {
+                return pieces;
+            }
+            pieces.push(piece);
         }
-        let longest = self
-            .offers
-            .len()
-            .max(self.profiles.len())
-            .max(self.organisations.len());
-        (0..longest.div_ceil(size))
-            .map(|index| Pending {
-                offers: piece(&self.offers, index, size),
-                profiles: piece(&self.profiles, index, size),
-                organisations: piece(&self.organisations, index, size),
-            })
-            .collect()
     }
 }
 
