@@ -188,6 +188,47 @@ fn ids_of(response: &serde_json::Value) -> Vec<Uuid> {
         .unwrap_or_default()
 }
 
+/// Working folders are named `passerelle-bench-<process id>-…` in the temporary folder, so
+/// that a later run can tell those of runs that are gone.
+const WORK_PREFIX: &str = "passerelle-bench-";
+
+/// The id of the process that made a working folder named `name`, if it is one of ours.
+fn work_owner(name: &str) -> Option<u32> {
+    name.strip_prefix(WORK_PREFIX)?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Removes the working folders of benchmark runs that were killed: a killed run cannot
+/// remove its own, and a 1M size leaves several gigabytes (its database and indexes). A
+/// folder is left alone while its process lives, or when there is no `/proc` to ask.
+fn remove_abandoned_work(temporary: &std::path::Path) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(temporary) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(owner) = name.to_str().and_then(work_owner) else {
+            continue;
+        };
+        if std::path::Path::new(&format!("/proc/{owner}")).exists() {
+            continue;
+        }
+        match std::fs::remove_dir_all(entry.path()) {
+            Ok(()) => eprintln!(
+                "removed {}, left by a run that was killed",
+                entry.path().display()
+            ),
+            Err(error) => eprintln!("cannot remove {}: {error}", entry.path().display()),
+        }
+    }
+}
+
 /// A size's working folder: removed at the end, unless asked to keep it.
 enum Work {
     Temporary(tempfile::TempDir),
@@ -405,7 +446,15 @@ async fn settle(size: usize) {
 }
 
 async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
-    let work = tempfile::tempdir().map_err(|error| error.to_string())?;
+    let work = tempfile::Builder::new()
+        // A kept folder is named without a process id, so no later run removes it.
+        .prefix(&if args.keep {
+            format!("{WORK_PREFIX}kept-")
+        } else {
+            format!("{WORK_PREFIX}{}-", std::process::id())
+        })
+        .tempdir()
+        .map_err(|error| error.to_string())?;
     let work = if args.keep {
         let kept = work.keep();
         eprintln!("[{size}] working folder kept: {}", kept.display());
@@ -697,6 +746,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    remove_abandoned_work(&std::env::temp_dir());
     let mut sizes = Vec::new();
     for size in &args.sizes {
         match bench_size(&args, *size).await {
@@ -726,7 +776,28 @@ async fn main() -> std::process::ExitCode {
 mod tests {
     use clap::Parser;
 
-    use super::Args;
+    use super::{Args, WORK_PREFIX, remove_abandoned_work};
+
+    /// Folders of runs that are gone are removed; those of a living process, kept ones and
+    /// others are not.
+    #[test]
+    fn only_the_work_of_killed_runs_is_removed() {
+        let temporary = tempfile::tempdir().unwrap();
+        // No process has the largest id: Linux's limit is far below it.
+        let folders = [
+            (format!("{WORK_PREFIX}{}-abc", u32::MAX), false),
+            (format!("{WORK_PREFIX}{}-def", std::process::id()), true),
+            (format!("{WORK_PREFIX}kept-ghi"), true),
+            ("passerelle-data".to_owned(), true),
+        ];
+        for (name, _) in &folders {
+            std::fs::create_dir_all(temporary.path().join(name).join("data")).unwrap();
+        }
+        remove_abandoned_work(temporary.path());
+        for (name, stays) in &folders {
+            assert_eq!(temporary.path().join(name).exists(), *stays, "{name}");
+        }
+    }
 
     /// A size of 0 used to underflow the corpus split and run out of memory; counts too small
     /// to measure anything are refused with the option's name.
