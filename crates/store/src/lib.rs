@@ -130,12 +130,12 @@ impl Store {
         let statements = Arc::new(AtomicU64::new(0));
         let (db, writer) = match engine {
             Engine::Sqlite => {
-                let db = Self::pool(url, 8, PAGE_CACHE_KIB, &statements).await?;
-                let writer = Self::pool(url, 1, WRITER_PAGE_CACHE_KIB, &statements).await?;
+                let db = Self::pool(url, 8, Some(PAGE_CACHE_KIB), &statements).await?;
+                let writer = Self::pool(url, 1, Some(WRITER_PAGE_CACHE_KIB), &statements).await?;
                 (db, writer)
             }
             Engine::Postgres => {
-                let db = Self::pool(url, 16, 0, &statements).await?;
+                let db = Self::pool(url, 16, None, &statements).await?;
                 (db.clone(), db)
             }
         };
@@ -150,12 +150,13 @@ impl Store {
         })
     }
 
-    /// A connection pool of at most `connections`, counting its statements in `statements`;
-    /// on SQLite each connection with a page cache of `page_cache_kib`.
+    /// A connection pool of at most `connections`, counting its statements in `statements`.
+    /// `sqlite_page_cache_kib` is given for a SQLite database (each connection's page cache)
+    /// and only then.
     async fn pool(
         url: &str,
         connections: u32,
-        page_cache_kib: u32,
+        sqlite_page_cache_kib: Option<u32>,
         statements: &Arc<AtomicU64>,
     ) -> Result<DatabaseConnection, StoreError> {
         let mut options = ConnectOptions::new(url.to_owned());
@@ -166,7 +167,7 @@ impl Store {
             .acquire_timeout(WAIT_FOR_DATABASE)
             .max_connections(connections)
             .min_connections(1);
-        if Engine::of_url(url)? == Engine::Sqlite {
+        if let Some(page_cache_kib) = sqlite_page_cache_kib {
             options.map_sqlx_sqlite_opts(move |sqlite| {
                 sqlite
                     .create_if_missing(true)
