@@ -11,7 +11,7 @@ use crate::entities::{change_log, commune, organisation, skill, skill_profile, t
 use crate::{CHANGES_CHANNEL, Engine, Store, StoreError, records};
 
 /// The kinds of records the search index holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IndexableKind {
     TrainingOffer,
     SkillProfile,
@@ -36,6 +36,19 @@ impl ChangeListener {
     }
 }
 
+/// The position of the last entry in the change log as `connection` sees it (0 when empty).
+pub(crate) async fn latest_change_seq_on(
+    connection: &impl sea_orm::ConnectionTrait,
+) -> Result<i64, StoreError> {
+    let latest: Option<Option<i64>> = change_log::Entity::find()
+        .select_only()
+        .column_as(change_log::Column::Seq.max(), "latest")
+        .into_tuple()
+        .one(connection)
+        .await?;
+    Ok(latest.flatten().unwrap_or(0))
+}
+
 impl Store {
     /// The random identity chosen when this database was created.
     pub async fn database_identity(&self) -> Result<String, StoreError> {
@@ -53,13 +66,7 @@ impl Store {
 
     /// The position of the last entry in the change log (0 when empty).
     pub async fn latest_change_seq(&self) -> Result<i64, StoreError> {
-        let latest: Option<Option<i64>> = change_log::Entity::find()
-            .select_only()
-            .column_as(change_log::Column::Seq.max(), "latest")
-            .into_tuple()
-            .one(self.connection())
-            .await?;
-        Ok(latest.flatten().unwrap_or(0))
+        latest_change_seq_on(self.connection()).await
     }
 
     /// Listens for other nodes' writes; `None` on SQLite, where one process writes.

@@ -17,7 +17,8 @@ use crate::entities::{
     change_log, organisation, organisation_skill, profile_skill, skill, skill_profile,
     taught_skill, training_offer, training_session, user,
 };
-use crate::{Store, StoreError};
+use crate::following::latest_change_seq_on;
+use crate::{CatalogueRecords, Store, StoreError};
 
 /// An organisation to import.
 #[derive(Debug, Clone)]
@@ -162,6 +163,17 @@ impl Store {
         if only_into_empty && organisation::Entity::find().count(transaction).await? > 0 {
             return Ok(false);
         }
+        // Kept for this node's index, with the log span this transaction holds: the log's
+        // end now, under the writers' lock, and after the inserts (see the `written` module).
+        // Records that cannot be kept are read back by the index as any other.
+        let kept = if self.kept_records().enabled() {
+            let after = latest_change_seq_on(transaction).await?;
+            CatalogueRecords::of_rows(&rows)
+                .ok()
+                .map(|records| (after, records))
+        } else {
+            None
+        };
         let logged = |kind: &str, id: Uuid| change_log::ActiveModel {
             entity_kind: Set(kind.to_owned()),
             entity_id: Set(id),
@@ -199,7 +211,19 @@ impl Store {
                 .exec_without_returning(transaction)
                 .await?;
         }
-        write.commit().await?;
+        let kept = match kept {
+            Some((after, records)) => {
+                Some((after, latest_change_seq_on(transaction).await?, records))
+            }
+            None => None,
+        };
+        write
+            .commit_then(|| {
+                if let Some((after, last, records)) = kept {
+                    self.kept_records().keep(after, last, records);
+                }
+            })
+            .await?;
         // Many rows at once: the planner's statistics may be out of date.
         self.bulk_written(log.len() as u64).await?;
         Ok(true)

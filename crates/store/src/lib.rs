@@ -13,6 +13,7 @@ mod pagination;
 mod reading;
 mod records;
 mod writing;
+mod written;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +34,7 @@ pub use writing::{
     CATALOGUE_WRITE_LOCK, CHANGES_CHANNEL, ChangeEntry, EntityKind, LoginFailures, NewRefreshToken,
     RefreshOutcome, WriteError,
 };
+pub use written::CatalogueRecords;
 
 /// Advisory lock taken on PostgreSQL while migrating ("PASSMIGR" in ASCII).
 const MIGRATION_LOCK_KEY: i64 = 0x5041_5353_4D49_4752;
@@ -105,6 +107,8 @@ pub struct Store {
     /// Catalogue records bulk-written by this process: at the last statistics refresh, and
     /// since. See [`Store::bulk_written`].
     bulk_rows: Arc<std::sync::Mutex<(u64, u64)>>,
+    /// Records bulk-written by this process, kept for its index (see the `written` module).
+    kept: Arc<std::sync::Mutex<written::Kept>>,
 }
 
 /// How long a statement waits for a connection from the pool, or for SQLite's write lock,
@@ -147,6 +151,7 @@ impl Store {
             changes: Arc::new(tokio::sync::Notify::new()),
             url: Arc::from(url),
             bulk_rows: Arc::default(),
+            kept: Arc::default(),
         })
     }
 
@@ -194,6 +199,31 @@ impl Store {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         Ok(db)
+    }
+
+    /// From now on, keeps what this process writes in bulk for its index to take with
+    /// [`Store::take_written`] instead of reading it back. Called by the node's indexer; a
+    /// process without one keeps nothing.
+    pub fn keep_written_for_index(&self) {
+        self.kept_records().enable();
+    }
+
+    /// Takes the kept records whose latest change-log entry, for each record asked for, is
+    /// the given position (organisations, offers and profiles by kind and id). Records not
+    /// returned are to be read from the database.
+    pub fn take_written(
+        &self,
+        latest: &std::collections::HashMap<(IndexableKind, uuid::Uuid), i64>,
+    ) -> CatalogueRecords {
+        self.kept_records().take(latest)
+    }
+
+    fn kept_records(&self) -> std::sync::MutexGuard<'_, written::Kept> {
+        // The kept records are only ever added or removed whole: one left by a panicking
+        // thread is as good as any.
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Number of statements executed through this store so far.

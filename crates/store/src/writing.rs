@@ -172,12 +172,19 @@ impl Write {
     /// Commits, and wakes whoever follows the log: this process's indexer directly, the other
     /// nodes through a PostgreSQL notification (delivered only if the transaction commits).
     pub(crate) async fn commit(self) -> Result<(), DbErr> {
+        self.commit_then(|| {}).await
+    }
+
+    /// Commits, runs `committed` (only if the commit succeeded), then wakes the followers as
+    /// [`Write::commit`] does.
+    pub(crate) async fn commit_then(self, committed: impl FnOnce()) -> Result<(), DbErr> {
         if self.engine == Engine::Postgres {
             self.transaction
                 .execute_unprepared(&format!("SELECT pg_notify('{CHANGES_CHANNEL}', '')"))
                 .await?;
         }
         self.transaction.commit().await?;
+        committed();
         self.changes.notify_one();
         Ok(())
     }

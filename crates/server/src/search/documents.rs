@@ -2,7 +2,7 @@
 //! published offers, public profiles, and organisations. A record that is gone or no longer
 //! visible to everyone becomes a delete.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use passerelle_domain::catalogue::{Organisation, Place};
@@ -11,7 +11,8 @@ use passerelle_domain::{
     TrainingOfferId,
 };
 use passerelle_index::{Changes, Document, DocumentKey, DocumentKind, Point, TextLanguage};
-use passerelle_store::{Store, StoreError};
+use passerelle_store::{CatalogueRecords, IndexableKind, Store, StoreError};
+use uuid::Uuid;
 
 use super::{Reference, day_number};
 
@@ -21,6 +22,9 @@ pub(crate) struct Pending {
     pub offers: BTreeSet<TrainingOfferId>,
     pub profiles: BTreeSet<SkillProfileId>,
     pub organisations: BTreeSet<OrganisationId>,
+    /// For records named by the log entries being applied, the position of the latest entry
+    /// about each: what this process wrote at that position, the store may still hold.
+    pub logged: HashMap<(IndexableKind, Uuid), i64>,
 }
 
 /// Records read per statement, at most: each is a bound parameter, and SQLite refuses more
@@ -46,6 +50,7 @@ impl Pending {
                 offers: offers.by_ref().take(size).collect(),
                 profiles: profiles.by_ref().take(size).collect(),
                 organisations: organisations.by_ref().take(size).collect(),
+                logged: HashMap::new(),
             };
             if piece.is_empty() {
                 return pieces;
@@ -135,39 +140,93 @@ fn organisation_document(
     }
 }
 
-/// Loads the pending records and turns them into index changes, [`READ_CHUNK`] records of
-/// each kind at a time.
+/// Loads the pending records and turns them into index changes: those this process has
+/// just written in bulk as it wrote them (the store kept them, see `Pending::logged`), the
+/// others from the database, [`READ_CHUNK`] records of each kind at a time.
 pub(crate) async fn changes_for(
     store: &Store,
     reference: &Reference,
     pending: &Pending,
     today: NaiveDate,
 ) -> Result<Changes, StoreError> {
-    let mut changes = Changes::default();
-    for piece in pending.pieces(READ_CHUNK) {
-        let Changes { upserts, deletes } = changes_of(store, reference, &piece, today).await?;
-        changes.upserts.extend(upserts);
-        changes.deletes.extend(deletes);
+    let mut records = store.take_written(&pending.logged);
+    let unread = Pending {
+        offers: pending
+            .offers
+            .iter()
+            .filter(|id| !records.offers.contains_key(id))
+            .copied()
+            .collect(),
+        profiles: pending
+            .profiles
+            .iter()
+            .filter(|id| !records.profiles.contains_key(id))
+            .copied()
+            .collect(),
+        organisations: pending
+            .organisations
+            .iter()
+            .filter(|id| !records.organisations.contains_key(id))
+            .copied()
+            .collect(),
+        logged: HashMap::new(),
+    };
+    for piece in unread.pieces(READ_CHUNK) {
+        records.extend(read(store, &piece).await?);
     }
-    Ok(changes)
+    // Providers not among the records yet. One taken or read above is as recent as the
+    // step: its latest entry in the step is where it was taken or read from.
+    let mut providers: Vec<OrganisationId> = records
+        .offers
+        .values()
+        .map(|offer| offer.provider_id)
+        .filter(|provider| !records.organisations.contains_key(provider))
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
+    for chunk in providers.chunks(READ_CHUNK) {
+        let found = store.organisations_by_ids(chunk).await?;
+        records.organisations.extend(found);
+    }
+    Ok(build(reference, pending, records, today))
 }
 
-async fn changes_of(
-    store: &Store,
+/// Reads the records of `pending` that everyone may see.
+async fn read(store: &Store, pending: &Pending) -> Result<CatalogueRecords, StoreError> {
+    let everyone = Reader::Anonymous;
+    let organisation_ids: Vec<OrganisationId> = pending.organisations.iter().copied().collect();
+    let offer_ids: Vec<TrainingOfferId> = pending.offers.iter().copied().collect();
+    let profile_ids: Vec<SkillProfileId> = pending.profiles.iter().copied().collect();
+    let mut offers = store.offers_by_ids(&everyone, &offer_ids).await?;
+    offers.retain(|_, offer| offer.status == OfferStatus::Published);
+    let published: Vec<TrainingOfferId> = offers.keys().copied().collect();
+    let profiles = store.profiles_by_ids(&everyone, &profile_ids).await?;
+    let visible: Vec<SkillProfileId> = profiles.keys().copied().collect();
+    Ok(CatalogueRecords {
+        organisations: store.organisations_by_ids(&organisation_ids).await?,
+        organisation_skills: store.organisation_skill_ids(&organisation_ids).await?,
+        taught_skills: store.taught_skills(&published).await?,
+        sessions: store.sessions_of_offers(&published).await?,
+        offers,
+        profile_skills: store.profile_skills(&visible).await?,
+        profiles,
+    })
+}
+
+/// The documents of `pending`'s records found in `records` (published offers, public
+/// profiles, organisations), and deletes for the others.
+fn build(
     reference: &Reference,
     pending: &Pending,
+    mut records: CatalogueRecords,
     today: NaiveDate,
-) -> Result<Changes, StoreError> {
+) -> Changes {
     let mut changes = Changes::default();
-    let everyone = Reader::Anonymous;
-
-    let organisation_ids: Vec<OrganisationId> = pending.organisations.iter().copied().collect();
-    let organisations = store.organisations_by_ids(&organisation_ids).await?;
-    let organisation_skills = store.organisation_skill_ids(&organisation_ids).await?;
-    for id in &organisation_ids {
-        match organisations.get(id) {
+    for id in &pending.organisations {
+        match records.organisations.get(id) {
             Some(organisation) => {
-                let skills = organisation_skills
+                let skills = records
+                    .organisation_skills
                     .get(id)
                     .into_iter()
                     .flatten()
@@ -184,36 +243,22 @@ async fn changes_of(
         }
     }
 
-    let offer_ids: Vec<TrainingOfferId> = pending.offers.iter().copied().collect();
-    let offers = store.offers_by_ids(&everyone, &offer_ids).await?;
-    let published: Vec<TrainingOfferId> = offer_ids
-        .iter()
-        .copied()
-        .filter(|id| {
-            offers
-                .get(id)
-                .is_some_and(|offer| offer.status == OfferStatus::Published)
-        })
-        .collect();
-    let providers: Vec<OrganisationId> = published
-        .iter()
-        .filter_map(|id| offers.get(id).map(|offer| offer.provider_id))
-        .collect();
-    let providers = store.organisations_by_ids(&providers).await?;
-    let taught = store.taught_skills(&published).await?;
-    let sessions = store.sessions_of_offers(&published).await?;
-    for id in &offer_ids {
-        let document = offers
-            .get(id)
+    for id in &pending.offers {
+        let document = records
+            .offers
+            .remove(id)
             .filter(|offer| offer.status == OfferStatus::Published)
-            .and_then(|offer| Some((offer, providers.get(&offer.provider_id)?)));
+            .and_then(|offer| {
+                let provider = records.organisations.get(&offer.provider_id)?;
+                Some((offer, provider))
+            });
         let Some((offer, provider)) = document else {
             changes
                 .deletes
                 .push(key(DocumentKind::TrainingOffer, id.as_uuid()));
             continue;
         };
-        let sessions = sessions.get(id).map(Vec::as_slice).unwrap_or_default();
+        let sessions = records.sessions.remove(id).unwrap_or_default();
         let upcoming: Vec<&InseeCode> = sessions
             .iter()
             .filter(|session| session.is_upcoming(today))
@@ -231,24 +276,26 @@ async fn changes_of(
         }
         let mut context = vec![provider.name.clone()];
         context.extend(location.names);
-        let mut body = vec![offer.summary.clone(), offer.description.clone()];
-        body.extend(offer.prerequisites.iter().cloned());
+        let certified = offer.certification.is_some();
+        // The offer is used up here: its texts move into the document.
+        let mut body = vec![offer.summary, offer.description];
+        body.extend(offer.prerequisites);
         body.extend(
             offer
                 .certification
-                .iter()
                 .map(|certification| format!("{} {}", certification.code, certification.title)),
         );
         changes.upserts.push(Document {
             key: key(DocumentKind::TrainingOffer, id.as_uuid()),
             language: TextLanguage::from_code(&offer.language),
-            title: offer.title.clone(),
+            title: offer.title,
             body,
             context,
             skills: leveled_skills(
                 reference,
-                taught
-                    .get(id)
+                records
+                    .taught_skills
+                    .remove(id)
                     .into_iter()
                     .flatten()
                     .map(|skill| (skill.skill_id, skill.level)),
@@ -260,7 +307,7 @@ async fn changes_of(
                 .price
                 .and_then(|price| u64::try_from(price.cents()).ok()),
             cpf_eligible: offer.cpf_eligible,
-            certified: offer.certification.is_some(),
+            certified,
             qualiopi: provider.qualiopi_certified,
             session_starts: sessions
                 .iter()
@@ -271,12 +318,8 @@ async fn changes_of(
         });
     }
 
-    let profile_ids: Vec<SkillProfileId> = pending.profiles.iter().copied().collect();
-    let profiles = store.profiles_by_ids(&everyone, &profile_ids).await?;
-    let visible: Vec<SkillProfileId> = profiles.keys().copied().collect();
-    let held = store.profile_skills(&visible).await?;
-    for id in &profile_ids {
-        let Some(profile) = profiles.get(id) else {
+    for id in &pending.profiles {
+        let Some(profile) = records.profiles.remove(id) else {
             changes
                 .deletes
                 .push(key(DocumentKind::SkillProfile, id.as_uuid()));
@@ -287,11 +330,13 @@ async fn changes_of(
             key: key(DocumentKind::SkillProfile, id.as_uuid()),
             language: TextLanguage::from_code(&profile.language),
             title: format!("{} {}", profile.headline, profile.display_name),
-            body: profile.summary.iter().cloned().collect(),
+            body: profile.summary.into_iter().collect(),
             context: location.names,
             skills: leveled_skills(
                 reference,
-                held.get(id)
+                records
+                    .profile_skills
+                    .remove(id)
                     .into_iter()
                     .flatten()
                     .map(|skill| (skill.skill_id, skill.level)),
@@ -310,12 +355,172 @@ async fn changes_of(
             sort_time: profile.updated_at.timestamp(),
         });
     }
-    Ok(changes)
+    changes
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+    use chrono::{Days, Utc};
+    use passerelle_domain::{Locale, Slug};
+    use passerelle_store::import::{
+        ImportBatch, ImportedOffer, ImportedOrganisation, ImportedProfile, ImportedSession,
+    };
+
     use super::*;
+
+    fn batch(round: u128, provider: Uuid) -> ImportBatch {
+        let today = Utc::now().date_naive();
+        let id = |n: u128| Uuid::from_u128(round * 1_000 + n);
+        let level = |n: i64| SkillLevel::new(n).unwrap();
+        let commune = |code: &str| Some(InseeCode::parse(code).unwrap());
+        let session = |n: u128, days: u64, code: &str| ImportedSession {
+            id: id(n),
+            start: today.checked_add_days(Days::new(days)).unwrap(),
+            end: today.checked_add_days(Days::new(days + 2)).unwrap(),
+            commune: commune(code),
+            seats: Some(12),
+        };
+        let offer = |n: u128, title: &str, provider: Uuid| ImportedOffer {
+            id: id(n),
+            slug: Slug::from_title(title, "formation")
+                .with_suffix(u32::try_from(round * 1_000 + n).unwrap()),
+            provider,
+            title: title.to_owned(),
+            summary: format!("{title} : résumé"),
+            description: format!("Une description de {title}, pour développeurs."),
+            // Listed weakest first: documents list them strongest first either way.
+            skills: vec![
+                ("python".to_owned(), level(2)),
+                ("rust".to_owned(), level(4)),
+            ],
+            modality: Modality::InPerson,
+            duration_hours: 21,
+            price_cents: Some(120_000),
+            cpf_eligible: true,
+            language: Locale::Fr,
+            // Listed latest first: documents list them by start either way.
+            sessions: vec![session(n + 100, 40, "31555"), session(n + 200, 10, "34172")],
+            published_at: Utc::now(),
+        };
+        ImportBatch {
+            organisations: vec![ImportedOrganisation {
+                id: id(1),
+                slug: Slug::from_title("Organisme", "organisme")
+                    .with_suffix(u32::try_from(round).unwrap()),
+                name: format!("Organisme {round}"),
+                siret: None,
+                description: Some("Formations au numérique".to_owned()),
+                commune: commune("34172"),
+                training_provider: true,
+                qualiopi_certified: true,
+                skills: vec!["rust".to_owned(), "python".to_owned()],
+            }],
+            offers: vec![
+                offer(2, "Rust pour développeurs", id(1)),
+                offer(3, "Python avancé", provider),
+            ],
+            profiles: vec![ImportedProfile {
+                id: id(4),
+                user_id: id(5),
+                email: format!("profil{round}@example.fr"),
+                display_name: "Camille Martin".to_owned(),
+                headline: "Développeuse Rust".to_owned(),
+                summary: Some("Systèmes embarqués".to_owned()),
+                commune: commune("66136"),
+                remote: true,
+                available_from: Some(today),
+                daily_rate_cents: Some(60_000),
+                skills: vec![
+                    ("python".to_owned(), level(1)),
+                    ("rust".to_owned(), level(5)),
+                ],
+                language: Locale::Fr,
+            }],
+        }
+    }
+
+    async fn pending_after(store: &Store, seq: i64) -> Pending {
+        let mut pending = Pending::default();
+        for entry in store.changes_after(seq, 100).await.unwrap() {
+            let kind = match entry.kind.as_str() {
+                "ORGANISATION" => {
+                    pending.organisations.insert(entry.entity_id.into());
+                    IndexableKind::Organisation
+                }
+                "TRAINING_OFFER" => {
+                    pending.offers.insert(entry.entity_id.into());
+                    IndexableKind::TrainingOffer
+                }
+                _ => {
+                    pending.profiles.insert(entry.entity_id.into());
+                    IndexableKind::SkillProfile
+                }
+            };
+            pending.logged.insert((kind, entry.entity_id), entry.seq);
+        }
+        pending
+    }
+
+    /// Documents made from what the store kept of an import are those made from reading it
+    /// back, and taking them reads less.
+    #[tokio::test]
+    async fn records_kept_from_an_import_make_the_documents_read_back_ones_make() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", folder.path().join("kept.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let reference = Reference::load(&store).await.unwrap();
+        let today = Utc::now().date_naive();
+        // A first import, before anything is kept: its organisation is the provider of an
+        // offer of the second one, and is read.
+        store
+            .import(batch(1, Uuid::from_u128(1_001)))
+            .await
+            .unwrap();
+        let before = store.latest_change_seq().await.unwrap();
+        store.keep_written_for_index();
+        store
+            .import(batch(2, Uuid::from_u128(1_001)))
+            .await
+            .unwrap();
+        let pending = pending_after(&store, before).await;
+        assert_eq!(pending.logged.len(), 4);
+
+        let statements = store.statements_executed();
+        let kept = changes_for(&store, &reference, &pending, today)
+            .await
+            .unwrap();
+        let reading_kept = store.statements_executed() - statements;
+        let statements = store.statements_executed();
+        let read = changes_for(&store, &reference, &pending, today)
+            .await
+            .unwrap();
+        let reading_back = store.statements_executed() - statements;
+
+        assert_eq!(kept.upserts.len(), 4);
+        assert!(kept.deletes.is_empty());
+        assert_eq!(kept.upserts, read.upserts);
+        let offer = kept
+            .upserts
+            .iter()
+            .find(|document| document.title == "Rust pour développeurs")
+            .unwrap();
+        assert_eq!(
+            offer.skills,
+            [("rust".to_owned(), 4), ("python".to_owned(), 2)]
+        );
+        assert!(
+            offer
+                .session_starts
+                .windows(2)
+                .all(|pair| pair[0] < pair[1])
+        );
+        // Only the provider of the first import's offer was read.
+        assert_eq!(reading_kept, 1, "read back {reading_back}");
+        assert!(reading_back > 4);
+    }
 
     #[test]
     fn pending_records_split_into_pieces_each_once() {
