@@ -464,12 +464,28 @@ mod tests {
     }
 
     /// Documents made from what the store kept of an import are those made from reading it
-    /// back, and taking them reads less.
+    /// back, and taking them reads less: on SQLite, and on PostgreSQL when `TEST_DATABASE_URL`
+    /// names a server.
     #[tokio::test]
     async fn records_kept_from_an_import_make_the_documents_read_back_ones_make() {
         let folder = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", folder.path().join("kept.db").display());
-        let store = Store::connect(&url).await.unwrap();
+        let sqlite = format!("sqlite://{}", folder.path().join("kept.db").display());
+        kept_records_make_the_same_documents(&sqlite).await;
+        if let Ok(admin) = std::env::var("TEST_DATABASE_URL")
+            && !admin.is_empty()
+        {
+            let postgres = passerelle_store::scratch::create_postgres_database(&admin)
+                .await
+                .unwrap();
+            kept_records_make_the_same_documents(&postgres).await;
+            passerelle_store::scratch::drop_postgres_database(&admin, &postgres)
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn kept_records_make_the_same_documents(url: &str) {
+        let store = Store::connect(url).await.unwrap();
         store.migrate().await.unwrap();
         let reference = Reference::load(&store).await.unwrap();
         let today = Utc::now().date_naive();
