@@ -30,8 +30,9 @@ use crate::import::CatalogueRows;
 use crate::{IndexableKind, StoreError, records};
 
 /// Records kept at most (organisations, offers and profiles; an offer with its skills and
-/// sessions counts once). An index that falls further behind reads the oldest back: about
-/// 2.5 KB each for the benchmark's offers, so at most about 150 MB while an import runs.
+/// sessions counts once). An index that falls further behind reads the oldest back. The
+/// benchmark's offers hold perhaps 2.5 KB of text each (an estimate, not a measurement),
+/// so at most about 150 MB while an import runs.
 const KEPT_RECORDS: usize = 60_000;
 
 /// Catalogue records as the index needs them, by record. Lists are in the order the store's
