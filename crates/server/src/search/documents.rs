@@ -11,7 +11,7 @@ use passerelle_domain::{
     TrainingOfferId,
 };
 use passerelle_index::{Changes, Document, DocumentKey, DocumentKind, Point, TextLanguage};
-use passerelle_store::{CatalogueRecords, IndexableKind, Store, StoreError};
+use passerelle_store::{CatalogueRecords, ChangeEntry, IndexableKind, Store, StoreError};
 use uuid::Uuid;
 
 use super::{Reference, day_number};
@@ -35,6 +35,29 @@ pub(crate) struct Pending {
 const READ_CHUNK: usize = 20_000;
 
 impl Pending {
+    /// Adds the record a log entry names, and the entry as the latest about it (entries are
+    /// added in log order). Returns the record's kind; `None` for an account, which is not
+    /// indexed (a deleted account's profile has its own entry).
+    pub(crate) fn add_entry(&mut self, entry: &ChangeEntry) -> Option<IndexableKind> {
+        let kind = match entry.kind.as_str() {
+            "ORGANISATION" => {
+                self.organisations.insert(entry.entity_id.into());
+                IndexableKind::Organisation
+            }
+            "TRAINING_OFFER" => {
+                self.offers.insert(entry.entity_id.into());
+                IndexableKind::TrainingOffer
+            }
+            "SKILL_PROFILE" => {
+                self.profiles.insert(entry.entity_id.into());
+                IndexableKind::SkillProfile
+            }
+            _ => return None,
+        };
+        self.logged.insert((kind, entry.entity_id), entry.seq);
+        Some(kind)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.offers.is_empty() && self.profiles.is_empty() && self.organisations.is_empty()
     }
@@ -444,21 +467,7 @@ mod tests {
     async fn pending_after(store: &Store, seq: i64) -> Pending {
         let mut pending = Pending::default();
         for entry in store.changes_after(seq, 100).await.unwrap() {
-            let kind = match entry.kind.as_str() {
-                "ORGANISATION" => {
-                    pending.organisations.insert(entry.entity_id.into());
-                    IndexableKind::Organisation
-                }
-                "TRAINING_OFFER" => {
-                    pending.offers.insert(entry.entity_id.into());
-                    IndexableKind::TrainingOffer
-                }
-                _ => {
-                    pending.profiles.insert(entry.entity_id.into());
-                    IndexableKind::SkillProfile
-                }
-            };
-            pending.logged.insert((kind, entry.entity_id), entry.seq);
+            pending.add_entry(&entry);
         }
         pending
     }

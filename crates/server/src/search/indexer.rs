@@ -216,27 +216,11 @@ impl Indexer {
         // again and indexed those already written twice.
         let mut changed_organisations: Vec<OrganisationId> = Vec::new();
         for entry in &entries {
-            let kind = match entry.kind.as_str() {
-                "ORGANISATION" => {
-                    pending.organisations.insert(entry.entity_id.into());
-                    if entry.operation != "CREATED" {
-                        changed_organisations.push(entry.entity_id.into());
-                    }
-                    IndexableKind::Organisation
-                }
-                "TRAINING_OFFER" => {
-                    pending.offers.insert(entry.entity_id.into());
-                    IndexableKind::TrainingOffer
-                }
-                "SKILL_PROFILE" => {
-                    pending.profiles.insert(entry.entity_id.into());
-                    IndexableKind::SkillProfile
-                }
-                // Accounts are not indexed; a deleted account's profile has its own entry.
-                _ => continue,
-            };
-            // Entries come in log order: the last one seen about a record is its latest.
-            pending.logged.insert((kind, entry.entity_id), entry.seq);
+            if pending.add_entry(entry) == Some(IndexableKind::Organisation)
+                && entry.operation != "CREATED"
+            {
+                changed_organisations.push(entry.entity_id.into());
+            }
         }
         if !changed_organisations.is_empty() {
             pending.offers.extend(
