@@ -196,7 +196,9 @@ struct KeptBatch {
 #[derive(Debug, Default)]
 pub(crate) struct Kept {
     enabled: bool,
-    /// In log order, oldest first.
+    /// In the order they were kept, oldest first: log order, except that on PostgreSQL a
+    /// transaction committing right after another may be kept first. Lookups search them
+    /// all; the order only decides which go first when dropped.
     batches: VecDeque<KeptBatch>,
     records: usize,
 }

@@ -58,6 +58,25 @@ impl Pending {
         Some(kind)
     }
 
+    /// The same records, without those `records` holds.
+    fn without(&self, records: &CatalogueRecords) -> Pending {
+        fn missing<Id: Ord + std::hash::Hash + Copy, Record>(
+            ids: &BTreeSet<Id>,
+            held: &HashMap<Id, Record>,
+        ) -> BTreeSet<Id> {
+            ids.iter()
+                .filter(|id| !held.contains_key(id))
+                .copied()
+                .collect()
+        }
+        Pending {
+            offers: missing(&self.offers, &records.offers),
+            profiles: missing(&self.profiles, &records.profiles),
+            organisations: missing(&self.organisations, &records.organisations),
+            logged: HashMap::new(),
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.offers.is_empty() && self.profiles.is_empty() && self.organisations.is_empty()
     }
@@ -173,27 +192,7 @@ pub(crate) async fn changes_for(
     today: NaiveDate,
 ) -> Result<Changes, StoreError> {
     let mut records = store.take_written(&pending.logged);
-    let unread = Pending {
-        offers: pending
-            .offers
-            .iter()
-            .filter(|id| !records.offers.contains_key(id))
-            .copied()
-            .collect(),
-        profiles: pending
-            .profiles
-            .iter()
-            .filter(|id| !records.profiles.contains_key(id))
-            .copied()
-            .collect(),
-        organisations: pending
-            .organisations
-            .iter()
-            .filter(|id| !records.organisations.contains_key(id))
-            .copied()
-            .collect(),
-        logged: HashMap::new(),
-    };
+    let unread = pending.without(&records);
     for piece in unread.pieces(READ_CHUNK) {
         records.extend(read(store, &piece).await?);
     }
