@@ -725,6 +725,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     let per_second = |count: u64, elapsed: Duration| count as f64 / elapsed.as_secs_f64().max(1e-9);
     Ok(SizeReport {
         documents: size,
+        training_offers: corpus::split(size).0,
         indexed_documents: documents,
         queries: queries.len(),
         generation_seconds,

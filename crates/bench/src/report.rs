@@ -39,6 +39,8 @@ pub struct Import {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SizeReport {
     pub documents: usize,
+    /// Of `documents`, the training offers (the import target counts these).
+    pub training_offers: usize,
     pub indexed_documents: u64,
     pub queries: usize,
     pub generation_seconds: f64,
@@ -170,7 +172,8 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
         let import = &size.import;
         let _ = writeln!(
             out,
-            "\nImport through the product's write path: {:.1} s into the database, searchable after {:.1} s ({:.0} documents/s); a raw tantivy `IndexWriter` on the same texts: {:.1} s ({:.0} documents/s).",
+            "\nImport through the product's write path ({} training offers among the documents): {:.1} s into the database, searchable after {:.1} s ({:.0} documents/s); a raw tantivy `IndexWriter` on the same texts: {:.1} s ({:.0} documents/s).",
+            size.training_offers,
             import.database_seconds,
             import.searchable_seconds,
             import.documents_per_second,
@@ -336,11 +339,13 @@ fn targets(out: &mut String, size: &SizeReport) {
             );
         }
     }
-    if size.documents >= 1_000_000 {
+    // The target is about training offers: a corpus of 1M documents holds 800,000 of them
+    // and does not speak to it (`--sizes 1250000` does).
+    if size.training_offers >= 1_000_000 {
         let seconds = size.import.searchable_seconds;
         target(
             out,
-            "1M documents imported through the write path in under 2 minutes",
+            "1M training offers imported through the write path in under 2 minutes",
             Some((format!("{seconds:.0} s"), seconds < 120.0)),
         );
     }
@@ -385,4 +390,54 @@ pub fn write(folder: &Path, seed: u64, sizes: &[SizeReport]) -> Result<Vec<PathB
     std::fs::write(&markdown_path, markdown(seed, sizes))
         .map_err(|error| format!("{}: {error}", markdown_path.display()))?;
     Ok(vec![json_path, markdown_path])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imported(documents: usize, searchable_seconds: f64) -> SizeReport {
+        let latency = LatencySummary {
+            count: 0,
+            p50_us: 0,
+            p99_us: 0,
+            p999_us: 0,
+            mean_us: 0,
+        };
+        SizeReport {
+            documents,
+            training_offers: crate::corpus::split(documents).0,
+            indexed_documents: documents as u64,
+            queries: 0,
+            generation_seconds: 0.0,
+            import: Import {
+                database_seconds: searchable_seconds,
+                searchable_seconds,
+                documents_per_second: 0.0,
+                raw_tantivy_seconds: 0.0,
+                raw_tantivy_documents_per_second: 0.0,
+                baseline_load_seconds: Vec::new(),
+            },
+            statements_per_nested_request: 0,
+            fixed_work: latency,
+            systems: Vec::new(),
+            http: None,
+        }
+    }
+
+    fn table(size: &SizeReport) -> String {
+        let mut out = String::new();
+        targets(&mut out, size);
+        out
+    }
+
+    #[test]
+    fn the_import_target_is_judged_on_a_million_training_offers_only() {
+        // 1M documents hold 800,000 offers: however fast, they say nothing of the target.
+        assert!(!table(&imported(1_000_000, 60.0)).contains("training offers imported"));
+        let met = table(&imported(1_250_000, 110.0));
+        assert!(met.contains("| 1M training offers imported through the write path in under 2 minutes | 110 s | met |"), "{met}");
+        let missed = table(&imported(1_250_000, 130.0));
+        assert!(missed.contains("| 130 s | **missed** |"), "{missed}");
+    }
 }
