@@ -480,6 +480,9 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         .all_places()
         .await
         .map_err(|error| error.to_string())?;
+    let speed_before = tokio::task::spawn_blocking(measure::cpu_speed)
+        .await
+        .map_err(|error| error.to_string())?;
     eprintln!("[{size}] generating the corpus");
     let started = Instant::now();
     // Written on a thread of its own, so that the corpus (a million documents' texts, kept
@@ -534,6 +537,9 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         application.search_index().segment_count()
     );
 
+    let speed_after = tokio::task::spawn_blocking(measure::cpu_speed)
+        .await
+        .map_err(|error| error.to_string())?;
     settle(size).await;
     let fixed_work = tokio::task::spawn_blocking(|| {
         measure::fixed_work(Duration::from_millis(1), 3_000).summary()
@@ -726,6 +732,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     Ok(SizeReport {
         documents: size,
         training_offers: corpus::split(size).0,
+        cpu_speed: [speed_before, speed_after],
         indexed_documents: documents,
         queries: queries.len(),
         generation_seconds,

@@ -115,18 +115,60 @@ pub fn reciprocal_rank_at(k: usize, ranked: &[u8]) -> f64 {
         })
 }
 
+/// CPU work in `count` steps that the compiler cannot fold away.
+fn steps(count: u64) -> u64 {
+    let mut value = 0u64;
+    for step in 0..count {
+        value =
+            std::hint::black_box(value.wrapping_mul(6_364_136_223_846_793_005)).wrapping_add(step);
+    }
+    value
+}
+
+/// How fast the machine runs at the time of measuring: a fixed amount of CPU work timed on
+/// one thread, then on every core at once. The same binary's 1.25M import took 108 to 136 s
+/// one day and 216 to 242 s another on the same virtual machine (its host shares the CPU),
+/// so a run's times only compare with another's alongside these.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct CpuSpeed {
+    /// Million steps per second on one thread.
+    pub one_thread: f64,
+    /// Million steps per second of the slowest of `threads` threads running at once.
+    pub each_of_all: f64,
+    pub threads: usize,
+}
+
+const SPEED_STEPS: u64 = 300_000_000;
+
+pub fn cpu_speed() -> CpuSpeed {
+    fn timed() -> Duration {
+        let started = std::time::Instant::now();
+        std::hint::black_box(steps(SPEED_STEPS));
+        started.elapsed()
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rate = |elapsed: Duration| SPEED_STEPS as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9);
+    let one_thread = rate(timed());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let slowest = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..threads).map(|_| scope.spawn(timed)).collect();
+        running
+            .into_iter()
+            .filter_map(|thread| thread.join().ok())
+            .max()
+            .unwrap_or_default()
+    });
+    CpuSpeed {
+        one_thread,
+        each_of_all: rate(slowest),
+        threads,
+    }
+}
+
 /// The machine's own jitter: the same CPU work, about `work` long, timed `times` times on
 /// one thread. On a virtual machine whose host takes the CPU away now and then, its tail is
 /// the floor of every other tail measured here.
 pub fn fixed_work(work: Duration, times: usize) -> Latencies {
-    fn steps(count: u64) -> u64 {
-        let mut value = 0u64;
-        for step in 0..count {
-            value = std::hint::black_box(value.wrapping_mul(6_364_136_223_846_793_005))
-                .wrapping_add(step);
-        }
-        value
-    }
     // Calibrated on the fastest of a few runs, so that a stall does not shorten the work.
     let probe = 1_000_000;
     let fastest = (0..20)

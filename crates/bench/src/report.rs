@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::http::HttpReport;
-use crate::measure::LatencySummary;
+use crate::measure::{CpuSpeed, LatencySummary};
 use crate::queries::QueryKind;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -44,6 +44,8 @@ pub struct SizeReport {
     pub indexed_documents: u64,
     pub queries: usize,
     pub generation_seconds: f64,
+    /// The machine's speed just before the corpus is generated and just after the import.
+    pub cpu_speed: [CpuSpeed; 2],
     pub import: Import,
     pub statements_per_nested_request: u64,
     /// The same millisecond of CPU work, timed again and again: this machine's own jitter.
@@ -179,6 +181,16 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
             import.documents_per_second,
             import.raw_tantivy_seconds,
             import.raw_tantivy_documents_per_second
+        );
+        let [before, after] = size.cpu_speed;
+        let _ = writeln!(
+            out,
+            "The machine's speed, in million steps of fixed CPU work per second, on one thread / on each of {} threads at once: {:.0} / {:.0} before generating the corpus, {:.0} / {:.0} after the import (compare runs' times only alongside these).",
+            before.threads,
+            before.one_thread,
+            before.each_of_all,
+            after.one_thread,
+            after.each_of_all
         );
         for (name, seconds) in &import.baseline_load_seconds {
             let _ = writeln!(out, "Loading and indexing {name}: {seconds:.1} s.");
@@ -410,6 +422,18 @@ mod tests {
             indexed_documents: documents as u64,
             queries: 0,
             generation_seconds: 0.0,
+            cpu_speed: [
+                CpuSpeed {
+                    one_thread: 900.0,
+                    each_of_all: 450.0,
+                    threads: 2,
+                },
+                CpuSpeed {
+                    one_thread: 800.0,
+                    each_of_all: 700.0,
+                    threads: 2,
+                },
+            ],
             import: Import {
                 database_seconds: searchable_seconds,
                 searchable_seconds,
@@ -439,5 +463,18 @@ mod tests {
         assert!(met.contains("| 1M training offers imported through the write path in under 2 minutes | 110 s | met |"), "{met}");
         let missed = table(&imported(1_250_000, 130.0));
         assert!(missed.contains("| 130 s | **missed** |"), "{missed}");
+    }
+
+    #[test]
+    fn the_summary_says_how_fast_the_machine_ran() {
+        let summary = markdown(1, &[imported(1_250_000, 110.0)]);
+        assert!(
+            summary.contains("on each of 2 threads at once: 900 / 450 before generating the corpus, 800 / 700 after the import"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("(1000000 training offers among the documents)"),
+            "{summary}"
+        );
     }
 }
