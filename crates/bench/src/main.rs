@@ -537,10 +537,11 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         application.search_index().segment_count()
     );
 
+    settle(size).await;
+    // After the index's background merges, which would take a core from it.
     let speed_after = tokio::task::spawn_blocking(measure::cpu_speed)
         .await
         .map_err(|error| error.to_string())?;
-    settle(size).await;
     let fixed_work = tokio::task::spawn_blocking(|| {
         measure::fixed_work(Duration::from_millis(1), 3_000).summary()
     })

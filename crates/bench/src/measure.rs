@@ -127,7 +127,7 @@ fn steps(count: u64) -> u64 {
 
 /// How fast the machine runs at the time of measuring: a fixed amount of CPU work timed on
 /// one thread, then on every core at once. The same binary's 1.25M import took 108 to 136 s
-/// one day and 216 to 242 s another on the same virtual machine (its host shares the CPU),
+/// one day and 216 to 253 s another on the same virtual machine (its host shares the CPU),
 /// so a run's times only compare with another's alongside these.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct CpuSpeed {

@@ -44,7 +44,8 @@ pub struct SizeReport {
     pub indexed_documents: u64,
     pub queries: usize,
     pub generation_seconds: f64,
-    /// The machine's speed just before the corpus is generated and just after the import.
+    /// The machine's speed just before the corpus is generated and after the import (once
+    /// the index's merges are done).
     pub cpu_speed: [CpuSpeed; 2],
     pub import: Import,
     pub statements_per_nested_request: u64,
