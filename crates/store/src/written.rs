@@ -17,6 +17,7 @@
 //! kept, evicted or taken before is read from the database as before.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 
 use passerelle_domain::catalogue::{
     Organisation, ProfileSkill, SkillProfile, TaughtSkill, TrainingOffer, TrainingSession,
@@ -146,39 +147,43 @@ impl CatalogueRecords {
         match kind {
             IndexableKind::Organisation => {
                 let id = OrganisationId::from(id);
-                let Some(organisation) = self.organisations.remove(&id) else {
+                if !move_entry(&mut self.organisations, &mut into.organisations, id) {
                     return false;
-                };
-                into.organisations.insert(id, organisation);
-                if let Some(skills) = self.organisation_skills.remove(&id) {
-                    into.organisation_skills.insert(id, skills);
                 }
+                move_entry(
+                    &mut self.organisation_skills,
+                    &mut into.organisation_skills,
+                    id,
+                );
             }
             IndexableKind::TrainingOffer => {
                 let id = TrainingOfferId::from(id);
-                let Some(offer) = self.offers.remove(&id) else {
+                if !move_entry(&mut self.offers, &mut into.offers, id) {
                     return false;
-                };
-                into.offers.insert(id, offer);
-                if let Some(skills) = self.taught_skills.remove(&id) {
-                    into.taught_skills.insert(id, skills);
                 }
-                if let Some(sessions) = self.sessions.remove(&id) {
-                    into.sessions.insert(id, sessions);
-                }
+                move_entry(&mut self.taught_skills, &mut into.taught_skills, id);
+                move_entry(&mut self.sessions, &mut into.sessions, id);
             }
             IndexableKind::SkillProfile => {
                 let id = SkillProfileId::from(id);
-                let Some(profile) = self.profiles.remove(&id) else {
+                if !move_entry(&mut self.profiles, &mut into.profiles, id) {
                     return false;
-                };
-                into.profiles.insert(id, profile);
-                if let Some(skills) = self.profile_skills.remove(&id) {
-                    into.profile_skills.insert(id, skills);
                 }
+                move_entry(&mut self.profile_skills, &mut into.profile_skills, id);
             }
         }
         true
+    }
+}
+
+/// Moves the entry of `key` from `from` to `into`; false when `from` has none.
+fn move_entry<K: Eq + Hash, V>(from: &mut HashMap<K, V>, into: &mut HashMap<K, V>, key: K) -> bool {
+    match from.remove(&key) {
+        Some(value) => {
+            into.insert(key, value);
+            true
+        }
+        None => false,
     }
 }
 
