@@ -71,6 +71,10 @@ struct Args {
     /// profiling `passerelle serve` on it afterwards.
     #[arg(long)]
     keep: bool,
+    /// Documents per import call: each call is one transaction and one change-log span. The
+    /// default is one step of the index; fewer per call write the same index pages more often.
+    #[arg(long, default_value_t = 20_000, value_parser = at_least::<1>)]
+    import_batch: usize,
 }
 
 /// A count of at least `MIN`: fewer documents than that split into no offers or profiles
@@ -492,13 +496,13 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
     // it left this thread's arena large and fragmented, and every allocation made from it
     // searched it: in a profile late in a 1M import, `_int_malloc` was two thirds of this
     // thread's samples and a third of the process's.
-    let seed = args.seed;
+    let (seed, batch) = (args.seed, args.import_batch);
     let (for_corpus, places_for_corpus) = (skills.clone(), places.clone());
     let mut corpus = tokio::task::spawn_blocking(move || {
         corpus::generate(
             seed,
             size,
-            5_000,
+            batch,
             &for_corpus,
             &places_for_corpus,
             chrono::Utc::now().date_naive(),
@@ -738,6 +742,7 @@ async fn bench_size(args: &Args, size: usize) -> Result<SizeReport, String> {
         queries: queries.len(),
         generation_seconds,
         import: report::Import {
+            batch_documents: args.import_batch,
             database_seconds: imported.as_secs_f64(),
             searchable_seconds: searchable.as_secs_f64(),
             documents_per_second: per_second(u64::try_from(size).unwrap_or(0), searchable),

@@ -26,6 +26,8 @@ pub struct SystemReport {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Import {
+    /// Documents per `Store::import` call (one transaction each).
+    pub batch_documents: usize,
     /// Writing every batch through `Store::import` (transactions, change log).
     pub database_seconds: f64,
     /// Until this node's index had followed the change log to the end.
@@ -175,8 +177,9 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
         let import = &size.import;
         let _ = writeln!(
             out,
-            "\nImport through the product's write path ({} training offers among the documents): {:.1} s into the database, searchable after {:.1} s ({:.0} documents/s); a raw tantivy `IndexWriter` on the same texts: {:.1} s ({:.0} documents/s).",
+            "\nImport through the product's write path ({} training offers among the documents, {} documents per call): {:.1} s into the database, searchable after {:.1} s ({:.0} documents/s); a raw tantivy `IndexWriter` on the same texts: {:.1} s ({:.0} documents/s).",
             size.training_offers,
+            import.batch_documents,
             import.database_seconds,
             import.searchable_seconds,
             import.documents_per_second,
@@ -436,6 +439,7 @@ mod tests {
                 },
             ],
             import: Import {
+                batch_documents: 5_000,
                 database_seconds: searchable_seconds,
                 searchable_seconds,
                 documents_per_second: 0.0,
@@ -474,7 +478,8 @@ mod tests {
             "{summary}"
         );
         assert!(
-            summary.contains("(1000000 training offers among the documents)"),
+            summary
+                .contains("(1000000 training offers among the documents, 5000 documents per call)"),
             "{summary}"
         );
     }

@@ -104,6 +104,13 @@ pub(crate) struct CatalogueRows {
     pub profile_skills: Vec<profile_skill::Model>,
 }
 
+impl CatalogueRows {
+    /// Organisations, offers and profiles: what the change log and the kept records count.
+    pub(crate) fn records(&self) -> usize {
+        self.organisations.len() + self.offers.len() + self.profiles.len()
+    }
+}
+
 /// Rows per INSERT statement: well under SQLite's limit of bound parameters.
 const ROWS_PER_STATEMENT: usize = 200;
 
@@ -158,6 +165,7 @@ impl Store {
         only_into_empty: bool,
     ) -> Result<bool, StoreError> {
         use sea_orm::PaginatorTrait;
+        self.wait_for_kept_room(rows.records()).await;
         let write = self.write(None).await?;
         let transaction = &write.transaction;
         if only_into_empty && organisation::Entity::find().count(transaction).await? > 0 {
@@ -366,11 +374,76 @@ mod tests {
         }
     }
 
-    async fn cache_size(connection: &impl ConnectionTrait) -> i64 {
+    /// Records kept for the index up to the limit, as a bulk writer that ran ahead of its
+    /// index leaves them.
+    fn kept_in_full(store: &Store) {
+        let mut records = CatalogueRecords::default();
+        let limit = u128::try_from(crate::written::KEPT_RECORDS).unwrap();
+        for n in 0..limit {
+            let organisation = passerelle_domain::catalogue::Organisation {
+                id: Uuid::from_u128(1_000_000 + n).into(),
+                slug: Slug::from_title("Organisme gardé", "organisme"),
+                siret: None,
+                naf_code: None,
+                place: None,
+                name: format!("Organisme gardé {n}"),
+                description: None,
+                website: None,
+                is_training_provider: true,
+                qualiopi_certified: false,
+                created_at: Utc::now(),
+            };
+            records.organisations.insert(organisation.id, organisation);
+        }
+        store
+            .kept_records()
+            .keep(0, i64::try_from(limit).unwrap(), records);
+    }
+
+    /// A bulk write waits while the records kept for this node's index are at the limit, and
+    /// goes on as soon as the index takes them: written then, its records would drop the
+    /// oldest kept ones, which the index would have to read back.
+    #[tokio::test]
+    async fn a_bulk_write_waits_for_its_index_to_take_what_is_kept() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", folder.path().join("import.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        store.keep_written_for_index();
+        kept_in_full(&store);
+
+        let writer = store.clone();
+        let import = tokio::spawn(async move {
+            let batch = ImportBatch {
+                organisations: vec![organisation(Uuid::from_u128(7))],
+                ..ImportBatch::default()
+            };
+            writer.import(batch).await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert!(!import.is_finished(), "the import did not wait for room");
+        assert_eq!(store.latest_change_seq().await.unwrap(), 0);
+
+        // The index asks for a position past the kept span: the span is taken or dropped.
+        let past = i64::try_from(crate::written::KEPT_RECORDS).unwrap() + 1;
+        let asked = HashMap::from([(
+            (crate::IndexableKind::Organisation, Uuid::from_u128(1)),
+            past,
+        )]);
+        store.take_written(&asked);
+        tokio::time::timeout(std::time::Duration::from_secs(10), import)
+            .await
+            .expect("the import went on once the index took the kept records")
+            .unwrap()
+            .unwrap();
+        assert_eq!(store.latest_change_seq().await.unwrap(), 1);
+    }
+
+    async fn pragma(connection: &impl ConnectionTrait, name: &str) -> i64 {
         connection
             .query_one_raw(Statement::from_string(
                 connection.get_database_backend(),
-                "PRAGMA cache_size",
+                format!("PRAGMA {name}"),
             ))
             .await
             .unwrap()
@@ -382,7 +455,8 @@ mod tests {
     /// Every write transaction, a bulk import's too, runs on SQLite's one writing connection,
     /// whatever reads hold the pool's connections meanwhile: a temporary table (visible only
     /// on the connection that made it) made by the first write is there for the later ones.
-    /// The writer has its larger page cache, and the reading connections the usual one.
+    /// The writer has its larger page cache and write-ahead log, and the reading connections
+    /// the usual cache.
     #[tokio::test]
     async fn writes_share_one_connection_with_its_own_page_cache() {
         let folder = tempfile::tempdir().unwrap();
@@ -413,13 +487,20 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(
-                cache_size(&write).await,
+                pragma(&write, "cache_size").await,
                 -i64::from(crate::WRITER_PAGE_CACHE_KIB)
+            );
+            assert_eq!(
+                pragma(&write, "wal_autocheckpoint").await,
+                i64::from(crate::WAL_AUTOCHECKPOINT_PAGES)
             );
             write.commit().await.unwrap();
         }
         for read in &held {
-            assert_eq!(cache_size(read).await, -i64::from(crate::PAGE_CACHE_KIB));
+            assert_eq!(
+                pragma(read, "cache_size").await,
+                -i64::from(crate::PAGE_CACHE_KIB)
+            );
         }
     }
 }

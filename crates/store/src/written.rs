@@ -31,10 +31,11 @@ use crate::import::CatalogueRows;
 use crate::{IndexableKind, StoreError, records};
 
 /// Records kept at most (organisations, offers and profiles; an offer with its skills and
-/// sessions counts once). An index that falls further behind reads the oldest back. The
+/// sessions counts once). A bulk write waits for room while the index takes records
+/// (`Store::wait_for_kept_room`); an index that falls further behind reads the oldest back. The
 /// benchmark's offers hold perhaps 2.5 KB of text each (an estimate, not a measurement),
 /// so at most about 150 MB while an import runs.
-const KEPT_RECORDS: usize = 60_000;
+pub(crate) const KEPT_RECORDS: usize = 60_000;
 
 /// Catalogue records as the index needs them, by record. Lists are in the order the store's
 /// reading functions give them: skills strongest first then by skill, sessions by start date.
@@ -217,6 +218,12 @@ impl Kept {
         self.enabled
     }
 
+    /// Whether `incoming` more records can be kept without dropping any. Always when nothing
+    /// is kept (a batch larger than the limit is then kept and dropped: read back).
+    pub(crate) fn has_room(&self, incoming: usize) -> bool {
+        !self.enabled || self.records == 0 || self.records + incoming <= KEPT_RECORDS
+    }
+
     /// Keeps a committed transaction's records, dropping the oldest beyond [`KEPT_RECORDS`].
     pub(crate) fn keep(&mut self, after: i64, last: i64, records: CatalogueRecords) {
         if !self.enabled || records.is_empty() || last <= after {
@@ -312,6 +319,19 @@ mod tests {
             .iter()
             .map(|(n, seq)| ((IndexableKind::Organisation, Uuid::from_u128(*n)), *seq))
             .collect()
+    }
+
+    #[test]
+    fn there_is_room_up_to_the_limit_and_always_for_a_first_batch() {
+        let mut kept = Kept::default();
+        // A process without an index keeps nothing, so never waits.
+        assert!(kept.has_room(KEPT_RECORDS * 2));
+        kept.enable();
+        assert!(kept.has_room(KEPT_RECORDS * 2));
+        let limit = u128::try_from(KEPT_RECORDS).unwrap();
+        kept.keep(0, 10, batch(0..limit - 10));
+        assert!(kept.has_room(10));
+        assert!(!kept.has_room(11));
     }
 
     #[test]
