@@ -248,7 +248,8 @@ impl Store {
     /// would then read every one back: slower than taking it, so it fell further behind and
     /// read back everything from then on (in the benchmark's 1.25M import, 920,000 of
     /// 1,250,000 records). Waiting holds no lock; an index that takes nothing for
-    /// [`KEPT_ROOM_PATIENCE`] (stopped, or rebuilding) no longer holds the write back.
+    /// [`KEPT_ROOM_PATIENCE`] (stopped, or rebuilding) no longer holds this write back, nor
+    /// any later one until it takes records again.
     async fn wait_for_kept_room(&self, incoming: usize) {
         loop {
             let taken = self.kept_taken.notified();
@@ -262,6 +263,7 @@ impl Store {
                 .await
                 .is_err()
             {
+                self.kept_records().stall();
                 return;
             }
         }

@@ -207,6 +207,9 @@ pub(crate) struct Kept {
     /// all; the order only decides which go first when dropped.
     batches: VecDeque<KeptBatch>,
     records: usize,
+    /// The index took nothing while a bulk write waited for room: writes no longer wait
+    /// until it takes something again.
+    stalled: bool,
 }
 
 impl Kept {
@@ -221,7 +224,16 @@ impl Kept {
     /// Whether `incoming` more records can be kept without dropping any. Always when nothing
     /// is kept (a batch larger than the limit is then kept and dropped: read back).
     pub(crate) fn has_room(&self, incoming: usize) -> bool {
-        !self.enabled || self.records == 0 || self.records + incoming <= KEPT_RECORDS
+        !self.enabled
+            || self.stalled
+            || self.records == 0
+            || self.records + incoming <= KEPT_RECORDS
+    }
+
+    /// Marks the index as taking nothing (a write waited for room in vain): later writes do not
+    /// wait for it, until its next take.
+    pub(crate) fn stall(&mut self) {
+        self.stalled = true;
     }
 
     /// Keeps a committed transaction's records, dropping the oldest beyond [`KEPT_RECORDS`].
@@ -251,6 +263,7 @@ impl Kept {
         &mut self,
         latest: &HashMap<(IndexableKind, Uuid), i64>,
     ) -> CatalogueRecords {
+        self.stalled = false;
         let mut taken = CatalogueRecords::default();
         let Some(earliest) = latest.values().min().copied() else {
             return taken;
@@ -331,6 +344,12 @@ mod tests {
         let limit = u128::try_from(KEPT_RECORDS).unwrap();
         kept.keep(0, 10, batch(0..limit - 10));
         assert!(kept.has_room(10));
+        assert!(!kept.has_room(11));
+        // An index that took nothing while a write waited holds no later write back...
+        kept.stall();
+        assert!(kept.has_room(11));
+        // ...until it takes again.
+        kept.take(&asked(&[(0, 5)]));
         assert!(!kept.has_room(11));
     }
 
