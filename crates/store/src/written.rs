@@ -348,8 +348,8 @@ mod tests {
         // An index that took nothing while a write waited holds no later write back...
         kept.stall();
         assert!(kept.has_room(11));
-        // ...until it takes again.
-        kept.take(&asked(&[(0, 5)]));
+        // ...until it takes again (here a record not kept: nothing is taken).
+        kept.take(&asked(&[(limit, 5)]));
         assert!(!kept.has_room(11));
     }
 
