@@ -114,17 +114,6 @@ pub struct Store {
     kept_taken: Arc<tokio::sync::Notify>,
 }
 
-/// Pages the write-ahead log may hold before the committing connection copies them into the
-/// database (SQLite's default: 1,000, 4 MB). A bulk import's transaction writes tens of
-/// megabytes, so with the default every commit was followed by a checkpoint, and an index page
-/// touched by every batch was copied into the database once per batch; with a larger log it
-/// is copied once per checkpoint. In the benchmark's 1.25M import with 20,000 documents per
-/// call: 8.7 GB written instead of 10.1 GB, and the import searchable after 166 and 195 s
-/// instead of 213 s (README). Small writes never reach it; the log file is cut back to
-/// [`WAL_KEPT_BYTES`] after a checkpoint.
-pub(crate) const WAL_AUTOCHECKPOINT_PAGES: u32 = 100_000;
-const WAL_KEPT_BYTES: u64 = 64 * 1024 * 1024;
-
 /// How long a bulk write waits for this node's index to take kept records (see
 /// [`Store::wait_for_kept_room`]): several times what one step of the index takes.
 const KEPT_ROOM_PATIENCE: Duration = Duration::from_secs(10);
@@ -205,9 +194,6 @@ impl Store {
                     // after a crash, and in a profile of a large import their writes were a
                     // tenth of SQLite's time.
                     .pragma("temp_store", "memory")
-                    // See `WAL_AUTOCHECKPOINT_PAGES`.
-                    .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())
-                    .pragma("journal_size_limit", WAL_KEPT_BYTES.to_string())
             });
         }
         let mut db = Database::connect(options)
