@@ -386,27 +386,12 @@ mod tests {
     /// Records kept for the index up to the limit, as a bulk writer that ran ahead of its
     /// index leaves them.
     fn kept_in_full(store: &Store) {
-        let mut records = CatalogueRecords::default();
         let limit = u128::try_from(crate::written::KEPT_RECORDS).unwrap();
-        for n in 0..limit {
-            let organisation = passerelle_domain::catalogue::Organisation {
-                id: Uuid::from_u128(1_000_000 + n).into(),
-                slug: Slug::from_title("Organisme gardé", "organisme"),
-                siret: None,
-                naf_code: None,
-                place: None,
-                name: format!("Organisme gardé {n}"),
-                description: None,
-                website: None,
-                is_training_provider: true,
-                qualiopi_certified: false,
-                created_at: Utc::now(),
-            };
-            records.organisations.insert(organisation.id, organisation);
-        }
-        store
-            .kept_records()
-            .keep(0, i64::try_from(limit).unwrap(), records);
+        store.kept_records().keep(
+            0,
+            i64::try_from(limit).unwrap(),
+            crate::written::tests::batch(1_000_000..1_000_000 + limit),
+        );
     }
 
     /// A bulk write waits while the records kept for this node's index are at the limit, and

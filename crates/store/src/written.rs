@@ -32,8 +32,8 @@ use crate::{IndexableKind, StoreError, records};
 
 /// Records kept at most (organisations, offers and profiles; an offer with its skills and
 /// sessions counts once). A bulk write waits for room while the index takes records
-/// (`Store::wait_for_kept_room`); an index that falls further behind reads the oldest back. The
-/// benchmark's offers hold perhaps 2.5 KB of text each (an estimate, not a measurement),
+/// (`Store::wait_for_kept_room`); an index that falls further behind reads the oldest back.
+/// The benchmark's offers hold perhaps 2.5 KB of text each (an estimate, not a measurement),
 /// so at most about 150 MB while an import runs.
 pub(crate) const KEPT_RECORDS: usize = 60_000;
 
@@ -294,7 +294,7 @@ impl Kept {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
     use chrono::Utc;
@@ -318,7 +318,9 @@ mod tests {
         }
     }
 
-    fn batch(numbers: std::ops::Range<u128>) -> CatalogueRecords {
+    /// Organisations numbered `numbers`, as one transaction's records (also used by the
+    /// import's tests).
+    pub(crate) fn batch(numbers: std::ops::Range<u128>) -> CatalogueRecords {
         let mut records = CatalogueRecords::default();
         for n in numbers {
             let organisation = organisation(n);
