@@ -188,6 +188,18 @@ fn text(tokenizer: &str, positions: bool) -> TextOptions {
     )
 }
 
+/// A folded field is searched only for which documents hold a word (typo variants and
+/// completions, scored by a constant, see `scoring::AnyTerm`) and how many: neither a word's
+/// frequency in a document nor the field's length is ever read, so neither is written.
+fn folded() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(FOLDED)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
 impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
@@ -202,8 +214,8 @@ impl Fields {
             skills_en: builder.add_text_field("skills_en", text(ENGLISH, false)),
             body_fr: builder.add_text_field("body_fr", text(FRENCH, false)),
             body_en: builder.add_text_field("body_en", text(ENGLISH, false)),
-            folded_title: builder.add_text_field("folded_title", text(FOLDED, false)),
-            folded_body: builder.add_text_field("folded_body", text(FOLDED, false)),
+            folded_title: builder.add_text_field("folded_title", folded()),
+            folded_body: builder.add_text_field("folded_body", folded()),
             name: builder.add_text_field("name", text(FOLDED, false)),
             display: builder.add_text_field("display", STORED),
             skills: builder.add_text_field("skills", STRING | FAST),
