@@ -559,6 +559,19 @@ async fn the_index_follows_publishing_on_the_node_that_wrote() {
         .wait_for_search("quokkas", &published, true, Duration::from_secs(5))
         .await
         .expect("the offer is found by its provider's new name");
+    // The indexer keeps the providers it has read: one published after the renaming carries
+    // the new name too.
+    let later = publish_new_offer(
+        &server,
+        &owner.access_token,
+        &organisation,
+        complete_offer("Atelier Ornithorynque de Rust"),
+    )
+    .await;
+    server
+        .wait_for_search("quokkas", &later, true, Duration::from_secs(5))
+        .await
+        .expect("an offer published after the renaming is found by the new name");
 
     server
         .data_as(

@@ -10,7 +10,9 @@ use passerelle_domain::{
     InseeCode, Modality, OfferStatus, OrganisationId, Reader, SkillId, SkillLevel, SkillProfileId,
     TrainingOfferId,
 };
-use passerelle_index::{Changes, Document, DocumentKey, DocumentKind, Point, TextLanguage};
+use passerelle_index::{
+    Changes, Checkpoint, Document, DocumentKey, DocumentKind, Point, TextLanguage,
+};
 use passerelle_store::{CatalogueRecords, ChangeEntry, IndexableKind, Store, StoreError};
 use uuid::Uuid;
 
@@ -182,35 +184,126 @@ fn organisation_document(
     }
 }
 
+/// What an offer's document takes from its provider.
+#[derive(Debug)]
+struct Provider {
+    name: String,
+    place: Option<InseeCode>,
+    qualiopi_certified: bool,
+}
+
+impl From<&Organisation> for Provider {
+    fn from(organisation: &Organisation) -> Self {
+        Self {
+            name: organisation.name.clone(),
+            place: organisation.place.clone(),
+            qualiopi_certified: organisation.qualiopi_certified,
+        }
+    }
+}
+
+/// Providers kept from one step to the next, at most. Each holds a name and a commune code
+/// (perhaps a hundred bytes, an estimate), so about 10 MB; France counts tens of thousands of
+/// training providers.
+const PROVIDERS_KEPT: usize = 100_000;
+
+/// The providers of offers indexed so far, each as recent as the log position the index has
+/// applied (`as_of`): a change to an organisation is an entry of the log, and the step
+/// applying it refreshes the organisation here (and indexes its offers again, see the
+/// indexer). So an offer's provider is looked up here rather than read from the database
+/// for every step: in a 1M-offer import, each 20,000-offer step read about 16,000 providers
+/// back (800,000 in all), beside the index's work on a machine the import keeps busy.
+///
+/// Valid only for the log position it was left at: an index that jumps ahead (a rebuild,
+/// another generation) would otherwise keep a provider changed by an entry it never applied.
+#[derive(Debug, Default)]
+pub(crate) struct Providers {
+    as_of: Option<Checkpoint>,
+    known: HashMap<OrganisationId, Provider>,
+}
+
+impl Providers {
+    /// Ready for a step applying the entries after `from`: emptied unless it was left there
+    /// (in the same database).
+    pub(crate) fn continuing_from(mut self, from: &Checkpoint) -> Self {
+        if self.as_of.as_ref() != Some(from) {
+            self.as_of = None;
+            self.known.clear();
+        }
+        self
+    }
+
+    /// The step that used these providers has applied the entries up to `next`.
+    pub(crate) fn applied_up_to(mut self, next: &Checkpoint) -> Self {
+        self.as_of = Some(next.clone());
+        self
+    }
+
+    /// Emptied, at the start of a step, when full: which providers the step will need is not
+    /// known, and it reads back those it needs. Never during a step, which would lose some it
+    /// has looked up (so one step may pass the limit by the providers it reads).
+    fn make_room(&mut self) {
+        if self.known.len() >= PROVIDERS_KEPT {
+            self.known.clear();
+        }
+    }
+
+    /// Takes the organisations a step is about, as the step found them: a missing one is gone.
+    fn refresh(
+        &mut self,
+        about: &BTreeSet<OrganisationId>,
+        found: &HashMap<OrganisationId, Organisation>,
+    ) {
+        for id in about {
+            match found.get(id) {
+                Some(organisation) => self.insert(organisation),
+                None => {
+                    self.known.remove(id);
+                }
+            }
+        }
+    }
+
+    fn insert(&mut self, organisation: &Organisation) {
+        self.known
+            .insert(organisation.id, Provider::from(organisation));
+    }
+}
+
 /// Loads the pending records and turns them into index changes: those this process has
 /// just written in bulk as it wrote them (the store kept them, see `Pending::logged`), the
-/// others from the database, [`READ_CHUNK`] records of each kind at a time.
+/// others from the database, [`READ_CHUNK`] records of each kind at a time. Offers' providers
+/// come from `providers`, or from the database for those it does not hold yet.
 pub(crate) async fn changes_for(
     store: &Store,
     reference: &Reference,
     pending: &Pending,
+    providers: &mut Providers,
     today: NaiveDate,
 ) -> Result<Changes, StoreError> {
+    providers.make_room();
     let mut records = store.take_written(&pending.logged);
     let unread = pending.without(&records);
     for piece in unread.pieces(READ_CHUNK) {
         records.extend(read(store, &piece).await?);
     }
-    // Providers not among the records yet. One taken or read above is as recent as the
-    // step: its latest entry in the step is where it was taken or read from.
-    let mut providers: Vec<OrganisationId> = records
+    // One taken or read above is as recent as the step: its latest entry in the step is
+    // where it was taken or read from.
+    providers.refresh(&pending.organisations, &records.organisations);
+    let mut unknown: Vec<OrganisationId> = records
         .offers
         .values()
         .map(|offer| offer.provider_id)
-        .filter(|provider| !records.organisations.contains_key(provider))
+        .filter(|provider| !providers.known.contains_key(provider))
         .collect();
-    providers.sort_unstable();
-    providers.dedup();
-    for chunk in providers.chunks(READ_CHUNK) {
-        let found = store.organisations_by_ids(chunk).await?;
-        records.organisations.extend(found);
+    unknown.sort_unstable();
+    unknown.dedup();
+    for chunk in unknown.chunks(READ_CHUNK) {
+        for organisation in store.organisations_by_ids(chunk).await?.values() {
+            providers.insert(organisation);
+        }
     }
-    Ok(build(reference, pending, records, today))
+    Ok(build(reference, pending, records, providers, today))
 }
 
 /// Reads the records of `pending` that everyone may see.
@@ -241,6 +334,7 @@ fn build(
     reference: &Reference,
     pending: &Pending,
     mut records: CatalogueRecords,
+    providers: &Providers,
     today: NaiveDate,
 ) -> Changes {
     let mut changes = Changes::default();
@@ -271,7 +365,7 @@ fn build(
             .remove(id)
             .filter(|offer| offer.status == OfferStatus::Published)
             .and_then(|offer| {
-                let provider = records.organisations.get(&offer.provider_id)?;
+                let provider = providers.known.get(&offer.provider_id)?;
                 Some((offer, provider))
             });
         let Some((offer, provider)) = document else {
@@ -497,12 +591,23 @@ mod tests {
         store.migrate().await.unwrap();
         let reference = Reference::load(&store).await.unwrap();
         let today = Utc::now().date_naive();
-        // A first import, before anything is kept: its organisation is the provider of an
-        // offer of the second one, and is read.
+        // A first import, before anything is kept, read back: its organisation is the
+        // provider of an offer of the second one, and is known from then on.
         store
             .import(batch(1, Uuid::from_u128(1_001)))
             .await
             .unwrap();
+        let mut providers = Providers::default();
+        let first = changes_for(
+            &store,
+            &reference,
+            &pending_after(&store, 0).await,
+            &mut providers,
+            today,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.upserts.len(), 4);
         let before = store.latest_change_seq().await.unwrap();
         store.keep_written_for_index();
         store
@@ -513,14 +618,20 @@ mod tests {
         assert_eq!(pending.logged.len(), 4);
 
         let statements = store.statements_executed();
-        let kept = changes_for(&store, &reference, &pending, today)
+        let kept = changes_for(&store, &reference, &pending, &mut providers, today)
             .await
             .unwrap();
         let reading_kept = store.statements_executed() - statements;
         let statements = store.statements_executed();
-        let read = changes_for(&store, &reference, &pending, today)
-            .await
-            .unwrap();
+        let read = changes_for(
+            &store,
+            &reference,
+            &pending,
+            &mut Providers::default(),
+            today,
+        )
+        .await
+        .unwrap();
         let reading_back = store.statements_executed() - statements;
 
         assert_eq!(kept.upserts.len(), 4);
@@ -541,9 +652,88 @@ mod tests {
                 .windows(2)
                 .all(|pair| pair[0] < pair[1])
         );
-        // Only the provider of the first import's offer was read.
-        assert_eq!(reading_kept, 1, "read back {reading_back}");
+        // Nothing was read: the records were kept, the other provider known.
+        assert_eq!(reading_kept, 0, "read back {reading_back}");
         assert!(reading_back > 4);
+        let context = |changes: &Changes, title: &str| {
+            changes
+                .upserts
+                .iter()
+                .find(|document| document.title == title)
+                .map(|document| document.context.clone())
+                .unwrap()
+        };
+        assert_eq!(context(&kept, "Python avancé")[0], "Organisme 1");
+    }
+
+    fn organisation(name: &str) -> Organisation {
+        numbered_organisation(7, name)
+    }
+
+    fn numbered_organisation(number: u128, name: &str) -> Organisation {
+        Organisation {
+            id: OrganisationId::from(Uuid::from_u128(number)),
+            slug: Slug::from_title(name, "organisme"),
+            name: name.to_owned(),
+            siret: None,
+            naf_code: None,
+            description: None,
+            website: None,
+            place: Some(InseeCode::parse("34172").unwrap()),
+            is_training_provider: true,
+            qualiopi_certified: false,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn known_providers_hold_only_for_the_log_position_they_were_left_at() {
+        let known = organisation("Ferris Formation");
+        let mut providers = Providers::default();
+        providers.insert(&known);
+        let at = |seq: i64| Checkpoint {
+            seq,
+            database: "f2c5a3d0".to_owned(),
+        };
+        let providers = providers.applied_up_to(&at(40)).continuing_from(&at(40));
+        assert_eq!(providers.known[&known.id].name, "Ferris Formation");
+        // An index that jumped ahead (a rebuild) never applied the entries in between; one
+        // about another database (restored from elsewhere) never applied any of them.
+        let mut providers = providers.applied_up_to(&at(40)).continuing_from(&at(90));
+        assert!(providers.known.is_empty());
+        providers.insert(&known);
+        let elsewhere = Checkpoint {
+            seq: 40,
+            database: "9b01e7c4".to_owned(),
+        };
+        let mut providers = providers.applied_up_to(&at(40)).continuing_from(&elsewhere);
+        assert!(providers.known.is_empty());
+
+        // A step about an organisation refreshes it, or forgets it when it is gone.
+        providers.insert(&known);
+        let renamed = organisation("Quokkas Formation");
+        let about: BTreeSet<OrganisationId> = [known.id].into();
+        providers.refresh(&about, &HashMap::from([(renamed.id, renamed)]));
+        assert_eq!(providers.known[&known.id].name, "Quokkas Formation");
+        providers.refresh(&about, &HashMap::new());
+        assert!(providers.known.is_empty());
+    }
+
+    #[test]
+    fn full_providers_are_emptied_between_steps_never_during_one() {
+        let mut providers = Providers::default();
+        let limit = u128::try_from(PROVIDERS_KEPT).unwrap();
+        for number in 0..limit {
+            providers.insert(&numbered_organisation(number, "Organisme"));
+        }
+        // Past the limit within a step: the providers it has looked up stay.
+        providers.insert(&numbered_organisation(limit, "Organisme"));
+        assert_eq!(providers.known.len(), PROVIDERS_KEPT + 1);
+        providers.make_room();
+        assert!(providers.known.is_empty());
+        providers.insert(&organisation("Ferris Formation"));
+        providers.make_room();
+        assert_eq!(providers.known.len(), 1);
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! A rebuild reads the log's end *before* reading any record, so every entry up to that
 //! position is reflected in what it reads, and entries after it are applied as usual.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -30,7 +30,7 @@ use passerelle_store::{ChangeListener, Engine, IndexableKind, Store, StoreError}
 use uuid::Uuid;
 
 use super::Reference;
-use super::documents::{Pending, changes_for};
+use super::documents::{Pending, Providers, changes_for};
 
 /// Entries applied per index commit, at most. A single publish is one entry and is committed
 /// at once; a bulk import is followed in steps this large, each one commit, and so one new
@@ -79,6 +79,8 @@ pub(crate) async fn rebuild_into(
     };
     let mut rebuild = home.rebuild(Arc::clone(&reference.taxonomy))?;
     let today = Utc::now().date_naive();
+    // Organisations are read first, and are the providers of the offers read next.
+    let mut providers = Providers::default();
     for kind in [
         IndexableKind::Organisation,
         IndexableKind::TrainingOffer,
@@ -101,7 +103,7 @@ pub(crate) async fn rebuild_into(
                     .profiles
                     .extend(ids.iter().map(|id| SkillProfileId::from(*id))),
             }
-            let changes = changes_for(store, reference, &pending, today).await?;
+            let changes = changes_for(store, reference, &pending, &mut providers, today).await?;
             rebuild = blocking(move || {
                 rebuild.add(&changes.upserts)?;
                 Ok(rebuild)
@@ -123,11 +125,13 @@ struct Step {
 }
 
 /// Follows the change log into this node's index.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Indexer {
     store: Store,
     index: Arc<SearchIndex>,
     reference: Arc<Reference>,
+    /// Left by the latest step read, for the next (see [`Providers`]).
+    providers: Mutex<Providers>,
 }
 
 impl Indexer {
@@ -144,6 +148,7 @@ impl Indexer {
             store,
             index,
             reference,
+            providers: Mutex::default(),
         };
         let database = indexer.store.database_identity().await?;
         let latest = indexer.store.latest_change_seq().await?;
@@ -160,6 +165,13 @@ impl Indexer {
         }
         indexer.catch_up().await?;
         Ok(indexer)
+    }
+
+    fn providers(&self) -> MutexGuard<'_, Providers> {
+        // Only ever replaced whole.
+        self.providers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Applies every log entry after the index's checkpoint; returns how many. While one step
@@ -229,6 +241,9 @@ impl Indexer {
                     .await?,
             );
         }
+        // Taken out while the step is read, so that no lock is held across the reads; a step
+        // that fails leaves none, and the next starts empty.
+        let mut providers = std::mem::take(&mut *self.providers()).continuing_from(from);
         let changes = if pending.is_empty() {
             passerelle_index::Changes::default()
         } else {
@@ -236,10 +251,12 @@ impl Indexer {
                 &self.store,
                 &self.reference,
                 &pending,
+                &mut providers,
                 Utc::now().date_naive(),
             )
             .await?
         };
+        *self.providers() = providers.applied_up_to(&next);
         Ok(Some(Step {
             next,
             changes,
