@@ -430,11 +430,11 @@ mod tests {
         assert_eq!(store.latest_change_seq().await.unwrap(), 1);
     }
 
-    async fn pragma(connection: &impl ConnectionTrait, name: &str) -> i64 {
+    async fn cache_size(connection: &impl ConnectionTrait) -> i64 {
         connection
             .query_one_raw(Statement::from_string(
                 connection.get_database_backend(),
-                format!("PRAGMA {name}"),
+                "PRAGMA cache_size",
             ))
             .await
             .unwrap()
@@ -474,16 +474,13 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(
-                pragma(&write, "cache_size").await,
+                cache_size(&write).await,
                 -i64::from(crate::WRITER_PAGE_CACHE_KIB)
             );
             write.commit().await.unwrap();
         }
         for read in &held {
-            assert_eq!(
-                pragma(read, "cache_size").await,
-                -i64::from(crate::PAGE_CACHE_KIB)
-            );
+            assert_eq!(cache_size(read).await, -i64::from(crate::PAGE_CACHE_KIB));
         }
     }
 }
