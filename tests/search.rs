@@ -306,6 +306,41 @@ async fn pages_follow_each_other_without_repeats_or_gaps() {
     server.stop().await;
 }
 
+/// `SearchEdge.node` is non-null: a hit whose type none of the query's fragments names is an
+/// empty object, never `null` (the GraphQL spec's execution; a typed client refuses a null
+/// there).
+#[tokio::test]
+async fn a_hit_no_fragment_names_is_an_empty_object() {
+    let server = TestServer::start(true).await;
+    let only_offers = "query($q: String) { search(query: $q, first: 20) {
+        edges { node { ... on TrainingOffer { title } } } } }";
+    let everything = "query($q: String) { search(query: $q, first: 20) {
+        edges { node { __typename } } } }";
+    let variables = json!({ "q": "Forge Oxyde" });
+    let kinds = server.data(everything, variables.clone()).await;
+    let kinds: Vec<&str> = edges(&kinds["search"])
+        .iter()
+        .map(|edge| edge["node"]["__typename"].as_str().unwrap())
+        .collect();
+    // The provider's name finds the organisation itself and its offers.
+    assert!(kinds.contains(&"Organisation"), "{kinds:?}");
+    assert!(kinds.contains(&"TrainingOffer"), "{kinds:?}");
+    let result = server.data(only_offers, variables).await;
+    let nodes: Vec<&Value> = edges(&result["search"])
+        .iter()
+        .map(|edge| &edge["node"])
+        .collect();
+    assert_eq!(nodes.len(), kinds.len(), "{result:#}");
+    for (node, kind) in nodes.iter().zip(&kinds) {
+        if *kind == "TrainingOffer" {
+            assert!(node["title"].is_string(), "{node}");
+        } else {
+            assert_eq!(**node, json!({}), "a {kind} hit");
+        }
+    }
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn bad_search_input_is_explained_and_odd_text_is_just_text() {
     let server = TestServer::start(true).await;
