@@ -308,3 +308,25 @@ async fn long_lists_long_documents_and_default_pages_are_bounded() {
     assert!(body.get("errors").is_none(), "{body}");
     server.stop().await;
 }
+
+/// PostgreSQL restarted, or a proxy closed idle connections, while the node was quiet: the
+/// next requests are answered on new connections, not with errors (a connection idle for a
+/// second or more is checked before use; see `PING_CONNECTIONS_IDLE_FOR` in the store).
+#[tokio::test]
+async fn connections_closed_while_the_node_was_quiet_are_replaced() {
+    let server = TestServer::start(true).await;
+    let query =
+        "{ trainingOffers(first: 3) { totalCount edges { node { title provider { name } } } } }";
+    let before = server.data(query, json!({})).await;
+    let Some(closed) = server.close_database_connections().await else {
+        // SQLite: the database is a file of this process; nothing can close its connections.
+        server.stop().await;
+        return;
+    };
+    assert!(closed > 0, "no connection to close");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    for _ in 0..3 {
+        assert_eq!(server.data(query, json!({})).await, before);
+    }
+    server.stop().await;
+}

@@ -234,6 +234,17 @@ impl TestServer {
         body["data"].clone()
     }
 
+    /// Closes every connection to the test's PostgreSQL database from the server's side;
+    /// returns how many were closed, or `None` on SQLite.
+    pub async fn close_database_connections(&self) -> Option<u64> {
+        let (admin_url, url) = self.postgres.as_ref()?;
+        Some(
+            passerelle_store::scratch::close_postgres_connections(admin_url, url)
+                .await
+                .expect("closes the database's connections"),
+        )
+    }
+
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());

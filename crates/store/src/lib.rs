@@ -122,6 +122,16 @@ const KEPT_ROOM_PATIENCE: Duration = Duration::from_secs(10);
 /// before it fails.
 const WAIT_FOR_DATABASE: Duration = Duration::from_secs(15);
 
+/// A pooled connection idle for this long is checked (pinged) before it is handed out; one
+/// used more recently is handed out as it is. The pool's default pinged every connection on
+/// every checkout: one more round trip to the database (to SQLite's connection thread, or
+/// over the network to PostgreSQL) before each statement. A connection that went bad while
+/// the node was quiet (the database restarted, a proxy or a firewall closed it) is still
+/// caught before use and replaced; under traffic, one that breaks between two statements a
+/// moment apart fails the next one with an error, as it would have failed one in flight.
+/// (Connection pools commonly skip the check for connections used within the last second.)
+const PING_CONNECTIONS_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// SQLite's page cache per reading connection, in KiB: 16 MiB instead of 2, so that a large
 /// import's reading back does not re-read index pages through system calls.
 pub(crate) const PAGE_CACHE_KIB: u32 = 16 * 1024;
@@ -178,6 +188,7 @@ impl Store {
             .connect_timeout(Duration::from_secs(10))
             // A write waits for SQLite's one writing connection as long as for its lock.
             .acquire_timeout(WAIT_FOR_DATABASE)
+            .test_before_acquire_if_idle_for(PING_CONNECTIONS_IDLE_FOR)
             .max_connections(connections)
             .min_connections(1);
         if let Some(page_cache_kib) = sqlite_page_cache_kib {
@@ -476,20 +487,47 @@ pub mod scratch {
         })
     }
 
+    /// The name of a database made by [`create_postgres_database`], from its URL.
+    fn scratch_name(database_url: &str) -> Option<&str> {
+        let base = database_url
+            .split_once('?')
+            .map_or(database_url, |(base, _)| base);
+        let (_, name) = base.rsplit_once('/')?;
+        name.starts_with("passerelle_test_").then_some(name)
+    }
+
+    /// Closes, from the server's side, every connection to a database made by
+    /// [`create_postgres_database`] (as a restart of PostgreSQL, or a proxy's idle timeout,
+    /// would); returns how many were closed.
+    pub async fn close_postgres_connections(
+        admin_url: &str,
+        database_url: &str,
+    ) -> Result<u64, StoreError> {
+        let Some(name) = scratch_name(database_url) else {
+            return Ok(0);
+        };
+        let admin = Database::connect(admin_url).await?;
+        let closed = admin
+            .query_all_raw(sea_orm::Statement::from_string(
+                admin.get_database_backend(),
+                format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                ),
+            ))
+            .await?
+            .len();
+        admin.close().await?;
+        Ok(u64::try_from(closed).unwrap_or(u64::MAX))
+    }
+
     /// Drops a database made by [`create_postgres_database`], closing its other connections.
     pub async fn drop_postgres_database(
         admin_url: &str,
         database_url: &str,
     ) -> Result<(), StoreError> {
-        let base = database_url
-            .split_once('?')
-            .map_or(database_url, |(base, _)| base);
-        let Some((_, name)) = base.rsplit_once('/') else {
+        let Some(name) = scratch_name(database_url) else {
             return Ok(());
         };
-        if !name.starts_with("passerelle_test_") {
-            return Ok(());
-        }
         let admin = Database::connect(admin_url).await?;
         admin
             .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
