@@ -312,6 +312,7 @@ async fn long_lists_long_documents_and_default_pages_are_bounded() {
 /// PostgreSQL restarted, or a proxy closed idle connections, while the node was quiet: the
 /// next requests are answered on new connections, not with errors (a connection idle for a
 /// second or more is checked before use; see `PING_CONNECTIONS_IDLE_FOR` in the store).
+/// Closed under traffic, each connection fails one request, with an error naming it.
 #[tokio::test]
 async fn connections_closed_while_the_node_was_quiet_are_replaced() {
     let server = TestServer::start(true).await;
@@ -325,6 +326,26 @@ async fn connections_closed_while_the_node_was_quiet_are_replaced() {
     };
     assert!(closed > 0, "no connection to close");
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    for _ in 0..3 {
+        assert_eq!(server.data(query, json!({})).await, before);
+    }
+    // Under traffic, a connection used within the last second is not checked: closed, it
+    // fails its next statement, with an error that names the request, once; the pool (16
+    // connections on PostgreSQL) then replaces it.
+    server.close_database_connections().await;
+    let mut failed = 0;
+    for _ in 0..20 {
+        let body = server.graphql(query, json!({})).await;
+        if body.get("errors").is_some() {
+            assert_eq!(error_code(&body), "INTERNAL", "{body}");
+            let message = body["errors"][0]["message"].as_str().unwrap();
+            assert!(message.contains("request id"), "{message}");
+            failed += 1;
+        } else {
+            assert_eq!(body["data"], before);
+        }
+    }
+    assert!(failed <= 16, "{failed} requests failed");
     for _ in 0..3 {
         assert_eq!(server.data(query, json!({})).await, before);
     }
