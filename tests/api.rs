@@ -698,3 +698,40 @@ async fn clients_asking_for_graphql_response_json_get_it_with_the_specs_status_c
     assert!(media_type.starts_with("application/json"), "{media_type}");
     server.stop().await;
 }
+
+/// A non-null object whose every field a directive left out is `{}`, not `null` (the GraphQL
+/// spec's execution), inside a list's items and alone.
+#[tokio::test]
+async fn objects_with_every_field_skipped_are_empty_not_null() {
+    let server = TestServer::start(true).await;
+    let data = server
+        .data(
+            "query($hide: Boolean!) { trainingOffers(first: 2) {
+                edges { cursor @skip(if: $hide) node { title @skip(if: $hide) } }
+                hidden: edges { cursor @skip(if: $hide) }
+                pageInfo { hasNextPage @include(if: false) } } }",
+            json!({ "hide": true }),
+        )
+        .await;
+    let connection = &data["trainingOffers"];
+    assert_eq!(
+        connection["edges"],
+        json!([{ "node": {} }, { "node": {} }]),
+        "{data}"
+    );
+    assert_eq!(connection["hidden"], json!([{}, {}]), "{data}");
+    assert_eq!(connection["pageInfo"], json!({}), "{data}");
+    let shown = server
+        .data(
+            "query($hide: Boolean!) { trainingOffers(first: 2) {
+                edges { node { title @skip(if: $hide) } } } }",
+            json!({ "hide": false }),
+        )
+        .await;
+    let titles = shown["trainingOffers"]["edges"].as_array().unwrap();
+    assert!(
+        titles.iter().all(|edge| edge["node"]["title"].is_string()),
+        "{shown}"
+    );
+    server.stop().await;
+}

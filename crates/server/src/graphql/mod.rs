@@ -14,6 +14,7 @@
 //!   gets `FORBIDDEN` (a draft the user cannot see is `NOT_FOUND` instead, so its existence
 //!   stays secret).
 
+mod empty_selections;
 mod errors;
 mod ids;
 pub(crate) mod inputs;
@@ -46,6 +47,7 @@ pub type PasserelleSchema = Schema<QueryRoot, mutation::Mutation, EmptySubscript
 
 pub(crate) fn build_schema(services: Services, search: SearchService) -> PasserelleSchema {
     Schema::build(QueryRoot::default(), mutation::Mutation, EmptySubscription)
+        .extension(empty_selections::EmptySelections)
         .data(services.store().clone())
         .data(services)
         .data(search)

@@ -1,14 +1,7 @@
 //! The search part of the schema: `search`, `suggest`, `places` and `matchNeed`, thin
 //! resolvers over the search service.
 
-use std::borrow::Cow;
-
-use async_graphql::parser::types::Field;
-use async_graphql::registry::Registry;
-use async_graphql::{
-    Context, ContextSelectionSet, Enum, InputObject, Object, OutputType, Positioned, ServerResult,
-    SimpleObject, Union, Value,
-};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Union};
 use passerelle_index::{DocumentKind, Sort};
 
 use super::errors::{bad_user_input, internal};
@@ -142,38 +135,6 @@ pub(crate) enum SearchHitValue {
     Organisation(OrganisationObject),
 }
 
-/// A search hit as `SearchEdge.node` gives it: never null, as the schema says. The engine
-/// (async-graphql 7.2) answers `null` for an object none of whose fields was selected, which
-/// is what a hit becomes when no fragment of the query names its type (an organisation under
-/// `... on TrainingOffer { title }`); the GraphQL spec's execution gives an empty object, and
-/// so does this.
-pub(crate) struct SearchHitNode(SearchHitValue);
-
-impl OutputType for SearchHitNode {
-    fn type_name() -> Cow<'static, str> {
-        SearchHitValue::type_name()
-    }
-
-    fn introspection_type_name(&self) -> Cow<'static, str> {
-        self.0.introspection_type_name()
-    }
-
-    fn create_type_info(registry: &mut Registry) -> String {
-        SearchHitValue::create_type_info(registry)
-    }
-
-    async fn resolve(
-        &self,
-        context: &ContextSelectionSet<'_>,
-        field: &Positioned<Field>,
-    ) -> ServerResult<Value> {
-        match self.0.resolve(context, field).await? {
-            Value::Null => Ok(Value::Object(async_graphql::indexmap::IndexMap::new())),
-            value => Ok(value),
-        }
-    }
-}
-
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(name = "Highlight")]
 pub(crate) struct HighlightObject {
@@ -186,7 +147,7 @@ pub(crate) struct HighlightObject {
 #[graphql(name = "SearchEdge")]
 pub(crate) struct SearchEdgeObject {
     cursor: String,
-    node: SearchHitNode,
+    node: SearchHitValue,
     /// Relevance to the query (higher is better); comparable within one search only.
     score: f64,
     /// From `filter.near`'s centre to the hit's nearest place.
@@ -414,7 +375,7 @@ impl SearchQuery {
             .into_iter()
             .map(|hit| SearchEdgeObject {
                 cursor: hit.cursor,
-                node: SearchHitNode(match hit.node {
+                node: match hit.node {
                     HitNode::TrainingOffer(offer) => {
                         SearchHitValue::TrainingOffer(TrainingOfferObject(offer))
                     }
@@ -424,7 +385,7 @@ impl SearchQuery {
                     HitNode::Organisation(organisation) => {
                         SearchHitValue::Organisation(OrganisationObject(organisation))
                     }
-                }),
+                },
                 score: hit.score,
                 distance_km: hit.distance_km,
                 highlights: hit
