@@ -35,9 +35,58 @@ pub struct HttpReport {
     pub one_client_latency: LatencySummary,
     /// How long after it was due the load generator sent each request (part of its latency).
     pub send_lateness: LatencySummary,
+    /// How busy the machine was at the maximum and at the fixed rate: whether "half load"
+    /// left the cores half idle, and how much of them the load generator itself took.
+    pub max_throughput_cpu: CpuUse,
+    pub one_client_cpu: CpuUse,
+    pub fixed_rate_cpu: CpuUse,
     pub errors: u64,
     pub peak_memory_mb: f64,
     pub publish_to_searchable: LatencySummary,
+}
+
+/// Cores busy on average over a phase (CPU time over wall time), from `/proc`: the server's
+/// process and the benchmark's own (the load generator; nothing else of it runs then).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct CpuUse {
+    pub server_cores: f64,
+    pub generator_cores: f64,
+}
+
+/// A process's user and system CPU time so far, in clock ticks (`/proc/PID/stat` fields 14
+/// and 15, counted after the command name, which may hold spaces).
+fn cpu_ticks(pid: &str) -> u64 {
+    ticks_in(&std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default())
+}
+
+fn ticks_in(stat: &str) -> u64 {
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let field = |at: usize| {
+        fields
+            .get(at)
+            .and_then(|value| value.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // After the name: state is the first field (3 in proc(5)), utime 14 and stime 15.
+    field(11) + field(12)
+}
+
+/// Measures the cores `server` and this process use while `phase` runs.
+async fn cpu_use<T>(server: u32, phase: impl Future<Output = T>) -> (T, CpuUse) {
+    // Linux reports CPU time in ticks of 1/100 s (USER_HZ) on every platform it supports.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let server = server.to_string();
+    let before = (cpu_ticks(&server), cpu_ticks("self"), Instant::now());
+    let output = phase.await;
+    let seconds = before.2.elapsed().as_secs_f64().max(f64::EPSILON);
+    #[allow(clippy::cast_precision_loss)]
+    let cores = |now: u64, then: u64| now.saturating_sub(then) as f64 / TICKS_PER_SECOND / seconds;
+    let used = CpuUse {
+        server_cores: cores(cpu_ticks(&server), before.0),
+        generator_cores: cores(cpu_ticks("self"), before.1),
+    };
+    (output, used)
 }
 
 struct Server {
@@ -383,15 +432,23 @@ pub async fn measure(
     let concurrency = 16;
     // Built once, so that the clients' pacing loop does no JSON work of its own.
     let bodies: Arc<Vec<Value>> = Arc::new(queries.iter().map(search_body).collect());
-    let (max_rate, max_errors) =
-        max_throughput(&server.url, &bodies, concurrency, args.http_seconds).await;
+    let pid = server.child.id();
+    let ((max_rate, max_errors), max_throughput_cpu) = cpu_use(
+        pid,
+        max_throughput(&server.url, &bodies, concurrency, args.http_seconds),
+    )
+    .await;
     // After the maximum, so that the server is warm; before the fixed rate, which the
     // publish measurement follows.
-    let (one_client_latency, one_client_errors) =
-        one_client(&server.url, &bodies, args.rounds).await;
+    let ((one_client_latency, one_client_errors), one_client_cpu) =
+        cpu_use(pid, one_client(&server.url, &bodies, args.rounds)).await;
     let rate = args.http_rate.unwrap_or(max_rate / 2.0).max(1.0);
-    let (latencies, lateness, rate_errors) =
-        fixed_rate(&server.url, &bodies, rate, args.http_seconds).await?;
+    let (fixed, fixed_rate_cpu) = cpu_use(
+        pid,
+        fixed_rate(&server.url, &bodies, rate, args.http_seconds),
+    )
+    .await;
+    let (latencies, lateness, rate_errors) = fixed?;
     // The fixed-rate requests cycle through the queries in order, as their latencies do.
     let kinds: Vec<QueryKind> = queries.iter().map(|query| query.kind).collect();
     let publish = publish_to_searchable(&server.url, 30).await?;
@@ -406,8 +463,44 @@ pub async fn measure(
         fixed_rate_latency_by_kind: latencies.summaries_by(&kinds),
         one_client_latency: one_client_latency.summary(),
         send_lateness: lateness.summary(),
+        max_throughput_cpu,
+        one_client_cpu,
+        fixed_rate_cpu,
         errors: max_errors + one_client_errors + rate_errors,
         peak_memory_mb,
         publish_to_searchable: publish.summary(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_is_read_after_a_name_with_spaces_and_parentheses() {
+        let stat = "4242 (tokio (rt) worker) S 1 4242 4242 0 -1 4194560 150 0 0 0 731 69 0 0 20 0 4 0 100 0 0";
+        assert_eq!(ticks_in(stat), 800);
+        assert_eq!(ticks_in("garbage"), 0);
+    }
+
+    #[test]
+    fn a_busy_phase_shows_as_a_busy_core() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let pid = std::process::id();
+        let (_, used) = runtime.block_on(cpu_use(pid, async {
+            let until = Instant::now() + Duration::from_millis(300);
+            let mut spins = 0_u64;
+            while Instant::now() < until {
+                spins = std::hint::black_box(spins + 1);
+            }
+        }));
+        // The same process is both "server" and "generator" here: one core busy for both.
+        assert!(used.generator_cores > 0.5, "{used:?}");
+        assert!(
+            (used.server_cores - used.generator_cores).abs() < 0.2,
+            "{used:?}"
+        );
+    }
 }

@@ -80,6 +80,14 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores, {memory} memory")
 }
 
+/// The server's CPU milliseconds per request, from its cores busy at a request rate.
+fn per_request(cpu: crate::http::CpuUse, requests_per_second: f64) -> String {
+    format!(
+        "{:.2}",
+        cpu.server_cores / requests_per_second.max(f64::EPSILON) * 1000.0
+    )
+}
+
 fn millis(micros: u64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let value = micros as f64 / 1000.0;
@@ -236,6 +244,23 @@ fn markdown(seed: u64, sizes: &[SizeReport]) -> String {
                     http.peak_memory_mb,
                     millis(http.publish_to_searchable.p50_us),
                     millis(http.publish_to_searchable.p99_us)
+                );
+                let _ = writeln!(
+                    out,
+                    "\nCores busy on average (of {}), the server's / the load generator's, and the server's CPU time per request: at the maximum {:.2} / {:.2}, {} ms; one client at a time {:.2} / {:.2}, {} ms; at the fixed rate {:.2} / {:.2}, {} ms.",
+                    std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+                    http.max_throughput_cpu.server_cores,
+                    http.max_throughput_cpu.generator_cores,
+                    per_request(http.max_throughput_cpu, http.max_requests_per_second),
+                    http.one_client_cpu.server_cores,
+                    http.one_client_cpu.generator_cores,
+                    per_request(
+                        http.one_client_cpu,
+                        1e6 / (http.one_client_latency.mean_us.max(1) as f64)
+                    ),
+                    http.fixed_rate_cpu.server_cores,
+                    http.fixed_rate_cpu.generator_cores,
+                    per_request(http.fixed_rate_cpu, http.fixed_rate_requests_per_second),
                 );
                 let kinds: Vec<String> = http
                     .fixed_rate_latency_by_kind
