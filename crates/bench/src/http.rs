@@ -35,8 +35,8 @@ pub struct HttpReport {
     pub one_client_latency: LatencySummary,
     /// How long after it was due the load generator sent each request (part of its latency).
     pub send_lateness: LatencySummary,
-    /// How busy the machine was at the maximum and at the fixed rate: whether "half load"
-    /// left the cores half idle, and how much of them the load generator itself took.
+    /// How busy the machine was in each phase (maximum, one client, fixed rate): whether
+    /// "half load" left the cores half idle, and how much of them the load generator took.
     pub max_throughput_cpu: CpuUse,
     pub one_client_cpu: CpuUse,
     pub fixed_rate_cpu: CpuUse,
