@@ -4,8 +4,12 @@
 //! it: a search hit whose type no fragment of the query names (`... on TrainingOffer { title }`
 //! on an organisation), or an object whose every field a `@skip` or `@include` left out. At a
 //! non-null position that breaks the schema's promise, and typed clients refuse the response;
-//! the GraphQL spec's execution gives an empty object. Nothing else can put `null` at a
-//! non-null position: every resolver of a non-null field returns a value or an error.
+//! the GraphQL spec's execution gives an empty object.
+//!
+//! The one other way to `null` there: the engine leaves a failed field out of its object (the
+//! error goes to `errors`, with its path) rather than nulling the object as the spec does, and
+//! answers `null` for an object all of whose selected fields failed. That object is `{}` too,
+//! as one with some fields failed lacks those fields; the errors still say what failed.
 
 use std::sync::Arc;
 
